@@ -1,0 +1,154 @@
+package io.pubsubgateway;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import io.pubsubgateway.auth.JwtTokenVerifier;
+import io.pubsubgateway.auth.TokenVerifier;
+import io.pubsubgateway.cluster.EventBusBroker;
+import io.pubsubgateway.config.ConfigException;
+import io.pubsubgateway.config.GatewayConfig;
+import io.pubsubgateway.hub.ChannelHub;
+import io.pubsubgateway.transport.GatewayVerticle;
+import io.pubsubgateway.transport.NodeState;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileNotFoundException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running gateway node: its Vert.x instance (clustered through Hazelcast unless
+ * {@code cluster.enabled=false}), the node's {@link ChannelHub}, and one {@link GatewayVerticle}
+ * per core. Used by {@link GatewayMain} and by the integration tests alike.
+ */
+public final class GatewayNode {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayNode.class);
+  /** How long shutdown waits for clients to answer the 1001 close. */
+  private static final long CLOSE_WAIT_MS = 3000;
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final ChannelHub hub;
+  private final NodeState state;
+  private final int port;
+
+  private GatewayNode(Vertx vertx, GatewayConfig config, ChannelHub hub, NodeState state, int port) {
+    this.vertx = vertx;
+    this.config = config;
+    this.hub = hub;
+    this.state = state;
+    this.port = port;
+  }
+
+  /** Starts a node; fails with a {@link ConfigException} for problems the operator must fix. */
+  public static Future<GatewayNode> start(GatewayConfig config) {
+    return createVertx(config).compose(vertx -> deploy(vertx, config)
+      .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  private static Future<Vertx> createVertx(GatewayConfig config) {
+    VertxOptions options = new VertxOptions();
+    if (!config.cluster().enabled()) {
+      return Future.succeededFuture(Vertx.vertx(options));
+    }
+    options.getEventBusOptions()
+      .setHost(config.cluster().host())
+      .setPort(config.cluster().port())
+      .setClusterPublicHost(config.cluster().host());
+    Config hz;
+    try {
+      hz = hazelcastConfig(config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+      .recover(err -> Future.failedFuture(new ConfigException("cluster: cannot join the Hazelcast cluster ("
+        + config.cluster().hazelcastConfig() + "): " + err.getMessage(), err)));
+  }
+
+  /** Loads {@code cluster.hazelcastConfig}, applying {@code cluster.name} and the no-phone-home rule. */
+  static Config hazelcastConfig(GatewayConfig config) {
+    System.setProperty("hazelcast.phone.home.enabled", "false");
+    Config hz;
+    try {
+      hz = new FileSystemXmlConfig(config.cluster().hazelcastConfig());
+    } catch (FileNotFoundException e) {
+      throw new ConfigException("cluster.hazelcastConfig: cannot read " + config.cluster().hazelcastConfig());
+    } catch (RuntimeException e) {
+      throw new ConfigException("cluster.hazelcastConfig: invalid Hazelcast config "
+        + config.cluster().hazelcastConfig() + ": " + e.getMessage().replaceAll("\\s+", " "));
+    }
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    if (config.cluster().name() != null) {
+      hz.setClusterName(config.cluster().name());
+    }
+    return hz;
+  }
+
+  private static Future<GatewayNode> deploy(Vertx vertx, GatewayConfig config) {
+    ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(),
+      new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix()));
+    TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());
+    NodeState state = new NodeState(config.limits().maxConnections());
+    int instances = config.http().instances() > 0 ? config.http().instances()
+      : Runtime.getRuntime().availableProcessors();
+    // port 0: a negative port makes Vert.x share one random port among the instances
+    int listenPort = config.http().port() == 0 ? -1 : config.http().port();
+    List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+        GatewayVerticle v = new GatewayVerticle(config, listenPort, hub, verifier, state);
+        verticles.add(v);
+        return v;
+      }, new DeploymentOptions().setInstances(instances))
+      .recover(err -> Future.failedFuture(new ConfigException("http.port: cannot listen on "
+        + config.http().host() + ":" + config.http().port() + ": " + err.getMessage(), err)))
+      .map(id -> new GatewayNode(vertx, config, hub, state, verticles.get(0).actualPort()));
+  }
+
+  /**
+   * Graceful stop: refuse new connections (503), close every connection with 1001, leave the
+   * cluster, close Vert.x.
+   */
+  public Future<Void> stop() {
+    LOG.info("shutting down: closing {} connections with 1001", state.connections());
+    return state.beginShutdown()
+      .timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
+      .transform(ar -> vertx.close());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** The HTTP port the node listens on (the real one when {@code http.port} was 0). */
+  public int port() {
+    return port;
+  }
+
+  public ChannelHub hub() {
+    return hub;
+  }
+
+  /** Open WebSocket connections. */
+  public int connections() {
+    return state.connections();
+  }
+
+  /** The cluster manager, or null when not clustered. */
+  public ClusterManager clusterManager() {
+    return ((VertxInternal) vertx).clusterManager();
+  }
+}

@@ -1,0 +1,51 @@
+package io.pubsubgateway.auth;
+
+import io.pubsubgateway.config.ChannelRule;
+import io.pubsubgateway.protocol.ChannelNames;
+
+import java.util.List;
+
+/**
+ * Decides whether a principal may subscribe or publish to a channel. The first channel rule whose
+ * pattern matches decides: {@code all} allows, {@code none} denies, {@code token} defers to the
+ * token's claims. With no matching rule only a claim can allow (default deny). Event-bus internal
+ * addresses are always denied. Immutable and thread-safe.
+ */
+public final class Permissions {
+  private final List<ChannelRule> rules;
+
+  public Permissions(List<ChannelRule> rules) {
+    this.rules = List.copyOf(rules);
+  }
+
+  public boolean maySubscribe(Principal principal, String channel) {
+    ChannelRule rule = ruleFor(channel);
+    return allowed(rule == null ? Access.TOKEN : rule.subscribe(), principal.subscribe(), channel);
+  }
+
+  public boolean mayPublish(Principal principal, String channel) {
+    ChannelRule rule = ruleFor(channel);
+    return allowed(rule == null ? Access.TOKEN : rule.publish(), principal.publish(), channel);
+  }
+
+  /** The first rule whose pattern matches, or null. */
+  public ChannelRule ruleFor(String channel) {
+    for (ChannelRule rule : rules) {
+      if (rule.pattern().matches(channel)) {
+        return rule;
+      }
+    }
+    return null;
+  }
+
+  private static boolean allowed(Access access, List<ChannelPattern> claims, String channel) {
+    if (ChannelNames.isInternal(channel)) {
+      return false;
+    }
+    return switch (access) {
+      case ALL -> true;
+      case NONE -> false;
+      case TOKEN -> ChannelPattern.anyMatches(claims, channel);
+    };
+  }
+}

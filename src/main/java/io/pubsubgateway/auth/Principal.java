@@ -1,0 +1,19 @@
+package io.pubsubgateway.auth;
+
+import java.util.List;
+
+/**
+ * Who a connection is, from its verified token.
+ *
+ * @param user          the token's {@code sub}; empty for an anonymous connection
+ * @param subscribe     channel patterns the token grants for subscribing
+ * @param publish       channel patterns the token grants for publishing
+ * @param expiresAtMs   the token's {@code exp} in epoch milliseconds, or 0 when it has none
+ */
+public record Principal(String user, List<ChannelPattern> subscribe, List<ChannelPattern> publish, long expiresAtMs) {
+  public static final Principal ANONYMOUS = new Principal("", List.of(), List.of(), 0);
+
+  public boolean anonymous() {
+    return user.isEmpty();
+  }
+}

@@ -1,0 +1,26 @@
+package io.pubsubgateway.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Node-level publish/subscribe across the cluster. The hub holds at most one subscription per
+ * channel per node; the broker never sees individual connections.
+ */
+public interface Broker {
+  /**
+   * Subscribes this node to {@code channel}. Must be called on the context that should run
+   * {@code handler}. The returned consumer's {@code completion()} completes once the subscription
+   * is registered in the cluster; {@code unregister()} releases it.
+   */
+  MessageConsumer<Object> subscribe(String channel, Handler<Message<Object>> handler);
+
+  /** Publishes to every subscriber of {@code channel} in the cluster. Thread-safe, non-blocking. */
+  void publish(String channel, Object body, JsonObject headers);
+
+  /** The event-bus address a channel maps to. */
+  String address(String channel);
+}

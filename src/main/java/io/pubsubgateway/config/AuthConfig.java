@@ -1,0 +1,5 @@
+package io.pubsubgateway.config;
+
+/** The {@code auth.*} keys. */
+public record AuthConfig(JwtConfig jwt, boolean allowAnonymous) {
+}

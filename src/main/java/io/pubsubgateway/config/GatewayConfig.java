@@ -1,0 +1,8 @@
+package io.pubsubgateway.config;
+
+import java.util.List;
+
+/** The whole, validated configuration of a node. Immutable. */
+public record GatewayConfig(HttpConfig http, AuthConfig auth, ClusterConfig cluster, LimitsConfig limits,
+                            List<ChannelRule> channels) {
+}

@@ -1,0 +1,104 @@
+package io.pubsubgateway.hub;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The subscriptions of the connections on one event loop. The first local subscriber of a channel
+ * attaches this loop to the node's {@link ChannelHub}; the last one leaving detaches it. Delivery
+ * writes the one shared encoded frame to each local subscriber.
+ *
+ * <p>Threading: every method must be called on {@code context}.
+ */
+public final class LocalHub {
+  private static final Subscriber[] NONE = new Subscriber[0];
+  private final Context context;
+  private final ChannelHub channelHub;
+  private final Map<String, LocalChannel> channels = new HashMap<>();
+
+  private static final class LocalChannel {
+    final Set<Subscriber> subscribers = new LinkedHashSet<>();
+    Subscriber[] snapshot = NONE;
+    boolean dirty;
+    Future<Void> ready;
+
+    Subscriber[] snapshot() {
+      if (dirty) {
+        snapshot = subscribers.toArray(NONE);
+        dirty = false;
+      }
+      return snapshot;
+    }
+  }
+
+  public LocalHub(Context context, ChannelHub channelHub) {
+    this.context = context;
+    this.channelHub = channelHub;
+  }
+
+  /**
+   * Subscribes {@code subscriber}; the future completes on this loop once the node's cluster
+   * subscription for the channel is registered (at once when it already was).
+   */
+  public Future<Void> subscribe(String channel, Subscriber subscriber) {
+    LocalChannel local = channels.get(channel);
+    if (local == null) {
+      local = new LocalChannel();
+      channels.put(channel, local);
+      Promise<Void> onLoop = Promise.promise();
+      channelHub.attach(channel, this).onComplete(ar -> context.runOnContext(v -> onLoop.handle(ar)));
+      local.ready = onLoop.future();
+    }
+    local.subscribers.add(subscriber);
+    local.dirty = true;
+    return local.ready;
+  }
+
+  /** Unsubscribes {@code subscriber}; does nothing when it was not subscribed. */
+  public void unsubscribe(String channel, Subscriber subscriber) {
+    LocalChannel local = channels.get(channel);
+    if (local == null || !local.subscribers.remove(subscriber)) {
+      return;
+    }
+    local.dirty = true;
+    if (local.subscribers.isEmpty()) {
+      channels.remove(channel);
+      channelHub.detach(channel, this);
+    }
+  }
+
+  /** Called by the {@link ChannelHub} from its loop: writes {@code frame} to local subscribers. */
+  void deliver(String channel, byte[] frame) {
+    if (Vertx.currentContext() == context) {
+      deliverHere(channel, frame);
+    } else {
+      context.runOnContext(v -> deliverHere(channel, frame));
+    }
+  }
+
+  private void deliverHere(String channel, byte[] frame) {
+    LocalChannel local = channels.get(channel);
+    if (local == null) {
+      return;
+    }
+    for (Subscriber s : local.snapshot()) {
+      s.send(frame);
+    }
+  }
+
+  /** Number of channels with at least one subscriber on this loop. */
+  public int channelCount() {
+    return channels.size();
+  }
+
+  public Context context() {
+    return context;
+  }
+}

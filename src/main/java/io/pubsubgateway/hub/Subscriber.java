@@ -1,0 +1,7 @@
+package io.pubsubgateway.hub;
+
+/** A local receiver of channel messages (a connection's session). Called on its own event loop. */
+public interface Subscriber {
+  /** Sends an already encoded frame; the array is shared with other subscribers and must not change. */
+  void send(byte[] frame);
+}

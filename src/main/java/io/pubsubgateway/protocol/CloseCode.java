@@ -1,0 +1,45 @@
+package io.pubsubgateway.protocol;
+
+/**
+ * WebSocket close codes the gateway sends. RFC 6455 codes for protocol-level closes; application
+ * codes in two ranges: 4000-4499 the client may reconnect (with a fresh token where the reason says
+ * so), 4500-4999 terminal (do not reconnect without a change on the client's side).
+ */
+public enum CloseCode {
+  /** RFC 6455: normal closure. */
+  NORMAL(1000, "normal"),
+  /** RFC 6455: the node is shutting down; reconnect to another node. */
+  GOING_AWAY(1001, "node shutting down"),
+  /** RFC 6455: the client sent a binary frame; the protocol is JSON text frames. */
+  UNSUPPORTED_DATA(1003, "binary frames are not supported"),
+  /** RFC 6455: a single frame larger than the hard cap (4 x limits.maxFrameBytes). */
+  MESSAGE_TOO_BIG(1009, "frame too large"),
+  /** The token's {@code exp} passed: reconnect with a fresh token. */
+  TOKEN_EXPIRED(4001, "token expired"),
+  /** No frame from the client within limits.idleTimeoutSeconds: reconnect and ping. */
+  IDLE_TIMEOUT(4002, "idle timeout"),
+  /** The connection's pending writes exceeded limits.outboundQueueBytes: read faster, reconnect. */
+  SLOW_CONSUMER(4003, "slow consumer: outbound queue full");
+
+  private final int code;
+  private final String reason;
+
+  CloseCode(int code, String reason) {
+    this.code = code;
+    this.reason = reason;
+  }
+
+  public short code() {
+    return (short) code;
+  }
+
+  /** A reason phrase; always shorter than the 123-byte limit of a close frame. */
+  public String reason() {
+    return reason;
+  }
+
+  /** True for codes after which a client should not reconnect on its own. */
+  public boolean terminal() {
+    return code >= 4500 && code <= 4999;
+  }
+}

@@ -1,0 +1,35 @@
+package io.pubsubgateway.protocol;
+
+/**
+ * Error codes sent in {@code {"type":"err","body":"<code>"}} frames. The wire form is the snake_case
+ * {@link #code()}; the first nine are the codes of vertx-web's event-bus bridge, the rest are
+ * documented extensions.
+ */
+public enum ErrorCode {
+  ACCESS_DENIED("access_denied"),
+  INVALID_JSON("invalid_json"),
+  MISSING_TYPE("missing_type"),
+  INVALID_TYPE("invalid_type"),
+  MISSING_ADDRESS("missing_address"),
+  FRAME_TOO_LARGE("frame_too_large"),
+  MAX_HANDLERS_REACHED("max_handlers_reached"),
+  MAX_ADDRESS_LENGTH_REACHED("max_address_length_reached"),
+  RATE_LIMITED("rate_limited"),
+  /** Extension: the address has characters outside the documented channel charset. */
+  INVALID_ADDRESS("invalid_address"),
+  /** Extension: a field has the wrong JSON type (e.g. {@code headers} not an object). */
+  INVALID_FRAME("invalid_frame"),
+  /** Extension: the gateway could not complete the request (e.g. the cluster registration failed). */
+  INTERNAL_ERROR("internal_error");
+
+  private final String code;
+
+  ErrorCode(String code) {
+    this.code = code;
+  }
+
+  /** The snake_case form used on the wire. */
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,151 @@
+package io.pubsubgateway.protocol;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes client frames and encodes gateway frames. The frames are those of vertx-web's event-bus
+ * bridge (see the README's protocol section). Stateless and thread-safe.
+ */
+public final class FrameCodec {
+  /** {@code {"type":"pong"}}, encoded once. */
+  public static final byte[] PONG = "{\"type\":\"pong\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  private FrameCodec() {
+  }
+
+  /**
+   * Decodes one client text frame.
+   *
+   * @throws ProtocolException with the wire error code for malformed input
+   */
+  public static ClientFrame decode(Buffer data) throws ProtocolException {
+    Object parsed;
+    try {
+      parsed = Json.CODEC.fromBuffer(data, Object.class);
+    } catch (DecodeException | IllegalStateException e) {
+      throw new ProtocolException(ErrorCode.INVALID_JSON, "malformed JSON", null, null);
+    }
+    if (!(parsed instanceof Map)) {
+      throw new ProtocolException(ErrorCode.INVALID_JSON, "a frame must be a JSON object", null, null);
+    }
+    @SuppressWarnings("unchecked")
+    JsonObject json = new JsonObject((Map<String, Object>) parsed);
+    Object id = json.getValue("id");
+    if (id != null && !(id instanceof String) && !(id instanceof Number)) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "id must be a string or a number", null, null);
+    }
+    Object typeValue = json.getValue("type");
+    if (typeValue == null) {
+      throw new ProtocolException(ErrorCode.MISSING_TYPE, "type is missing", null, id);
+    }
+    FrameType type = typeValue instanceof String s ? FrameType.fromWire(s) : null;
+    if (type == null) {
+      throw new ProtocolException(ErrorCode.INVALID_TYPE, "unknown type", null, id);
+    }
+    if (type == FrameType.PING) {
+      return new ClientFrame(type, null, null, new JsonObject(), id);
+    }
+    Object addressValue = json.getValue("address");
+    if (addressValue == null) {
+      throw new ProtocolException(ErrorCode.MISSING_ADDRESS, "address is missing", null, id);
+    }
+    if (!(addressValue instanceof String address)) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "address must be a string", null, id);
+    }
+    Object headersValue = json.getValue("headers");
+    JsonObject headers;
+    if (headersValue == null) {
+      headers = new JsonObject();
+    } else if (headersValue instanceof JsonObject h) {
+      for (Map.Entry<String, Object> e : h) {
+        if (!(e.getValue() instanceof String)) {
+          throw new ProtocolException(ErrorCode.INVALID_FRAME, "header values must be strings", address, id);
+        }
+      }
+      headers = h;
+    } else {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "headers must be an object", address, id);
+    }
+    Object body = type == FrameType.PUBLISH ? sendable(json.getValue("body")) : null;
+    return new ClientFrame(type, address, body, headers, id);
+  }
+
+  /** Maps a decoded JSON value to a type the event bus has a codec for. */
+  private static Object sendable(Object value) {
+    if (value instanceof BigInteger || value instanceof BigDecimal) {
+      return ((Number) value).doubleValue();
+    }
+    return value;
+  }
+
+  /**
+   * Encodes {@code {"type":"rec","address":A,"body":B,"headers":{..}}}; headers only when non-empty.
+   * Called once per message per node: the result is shared by every local subscriber.
+   */
+  public static byte[] encodeRec(String address, Object body, MultiMap headers) {
+    JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", jsonValue(body));
+    if (headers != null && !headers.isEmpty()) {
+      JsonObject h = new JsonObject();
+      for (Map.Entry<String, String> e : headers) {
+        h.put(e.getKey(), e.getValue());
+      }
+      frame.put("headers", h);
+    }
+    return frame.toBuffer().getBytes();
+  }
+
+  /**
+   * Encodes {@code {"type":"err","body":code,"address":A?,"message":M?,"id":I?}}.
+   */
+  public static byte[] encodeErr(ErrorCode code, String address, String message, Object id) {
+    JsonObject frame = new JsonObject().put("type", "err").put("body", code.code());
+    if (address != null) {
+      frame.put("address", address);
+    }
+    if (message != null) {
+      frame.put("message", message);
+    }
+    if (id != null) {
+      frame.put("id", id);
+    }
+    return frame.toBuffer().getBytes();
+  }
+
+  /** Encodes the extension frame {@code {"type":"ack","id":I,"address":A?}}. */
+  public static byte[] encodeAck(Object id, String address) {
+    JsonObject frame = new JsonObject().put("type", "ack").put("id", id);
+    if (address != null) {
+      frame.put("address", address);
+    }
+    return frame.toBuffer().getBytes();
+  }
+
+  /**
+   * Turns an event-bus body into a JSON value: JSON types pass through, a {@link Buffer} becomes a
+   * base64 string, anything else its {@code toString()}.
+   */
+  static Object jsonValue(Object body) {
+    if (body == null || body instanceof String || body instanceof Number || body instanceof Boolean
+      || body instanceof JsonObject || body instanceof JsonArray || body instanceof Map || body instanceof List) {
+      return body;
+    }
+    if (body instanceof Buffer buffer) {
+      return Base64.getEncoder().encodeToString(buffer.getBytes());
+    }
+    if (body instanceof byte[] bytes) {
+      return Base64.getEncoder().encodeToString(bytes);
+    }
+    return String.valueOf(body);
+  }
+}

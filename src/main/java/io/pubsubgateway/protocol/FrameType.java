@@ -1,0 +1,29 @@
+package io.pubsubgateway.protocol;
+
+/** Types of frames a client sends. */
+public enum FrameType {
+  REGISTER("register"),
+  UNREGISTER("unregister"),
+  PUBLISH("publish"),
+  PING("ping");
+
+  private final String wire;
+
+  FrameType(String wire) {
+    this.wire = wire;
+  }
+
+  public String wire() {
+    return wire;
+  }
+
+  /** The type for a wire name, or null when unknown. */
+  public static FrameType fromWire(String name) {
+    for (FrameType t : values()) {
+      if (t.wire.equals(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+}

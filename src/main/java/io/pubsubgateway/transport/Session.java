@@ -1,0 +1,296 @@
+package io.pubsubgateway.transport;
+
+import io.vertx.core.http.WebSocketFrameType;
+import io.pubsubgateway.auth.Permissions;
+import io.pubsubgateway.auth.Principal;
+import io.pubsubgateway.cluster.Broker;
+import io.pubsubgateway.config.LimitsConfig;
+import io.pubsubgateway.hub.LocalHub;
+import io.pubsubgateway.hub.Subscriber;
+import io.pubsubgateway.protocol.ChannelNames;
+import io.pubsubgateway.protocol.ClientFrame;
+import io.pubsubgateway.protocol.CloseCode;
+import io.pubsubgateway.protocol.ErrorCode;
+import io.pubsubgateway.protocol.FrameCodec;
+import io.pubsubgateway.protocol.ProtocolException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One WebSocket connection: decodes its frames, checks permissions and limits, keeps its
+ * subscriptions in the event loop's {@link LocalHub}, writes frames to it.
+ *
+ * <p>Threading: created and used only on the connection's event loop; no locks.
+ */
+final class Session implements Subscriber {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+  private final ServerWebSocket ws;
+  private final Principal principal;
+  private final LocalHub hub;
+  private final Broker broker;
+  private final Permissions permissions;
+  private final LimitsConfig limits;
+  private final Runnable onClosed;
+  private final TokenBucket publishBucket;
+  private final Set<String> subscriptions = new HashSet<>();
+  private final Promise<Void> closed = Promise.promise();
+  private final long openedAtMs = System.currentTimeMillis();
+  private long lastActivityMs = openedAtMs;
+  private Buffer fragments;
+  private boolean discardingFragments;
+  private boolean closing;
+
+  Session(ServerWebSocket ws, Principal principal, LocalHub hub, Broker broker, Permissions permissions,
+          LimitsConfig limits, Runnable onClosed) {
+    this.ws = ws;
+    this.principal = principal;
+    this.hub = hub;
+    this.broker = broker;
+    this.permissions = permissions;
+    this.limits = limits;
+    this.onClosed = onClosed;
+    this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
+  }
+
+  void start() {
+    ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
+    ws.frameHandler(this::handleFrame);
+    ws.exceptionHandler(err -> LOG.debug("connection error user={}: {}", principal.user(), err.toString()));
+    ws.closeHandler(v -> handleClosed());
+  }
+
+  Principal principal() {
+    return principal;
+  }
+
+  /** Completes once the connection is closed and its subscriptions released. */
+  Future<Void> closedFuture() {
+    return closed.future();
+  }
+
+  private void handleFrame(WebSocketFrame frame) {
+    lastActivityMs = System.currentTimeMillis();
+    if (closing) {
+      return;
+    }
+    WebSocketFrameType type = frame.type();
+    if (type == WebSocketFrameType.BINARY) {
+      close(CloseCode.UNSUPPORTED_DATA);
+    } else if (type == WebSocketFrameType.TEXT) {
+      fragments = null;
+      discardingFragments = false;
+      if (frame.isFinal()) {
+        handleMessage(frame.binaryData());
+      } else {
+        appendFragment(frame.binaryData());
+      }
+    } else if (type == WebSocketFrameType.CONTINUATION) {
+      if (fragments == null && !discardingFragments) {
+        return; // continuation of a binary message that was already refused
+      }
+      appendFragment(frame.binaryData());
+      if (frame.isFinal()) {
+        Buffer message = fragments;
+        boolean tooLarge = discardingFragments;
+        fragments = null;
+        discardingFragments = false;
+        if (tooLarge) {
+          sendError(ErrorCode.FRAME_TOO_LARGE, null, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+        } else {
+          handleMessage(message);
+        }
+      }
+    }
+    // ping/pong/close control frames are answered by Vert.x itself
+  }
+
+  private void appendFragment(Buffer data) {
+    if (discardingFragments) {
+      return;
+    }
+    if (fragments == null) {
+      fragments = Buffer.buffer(Math.min(limits.maxFrameBytes(), data.length() * 2));
+    }
+    if (fragments.length() + data.length() > limits.maxFrameBytes()) {
+      fragments = null;
+      discardingFragments = true;
+    } else {
+      fragments.appendBuffer(data);
+    }
+  }
+
+  private void handleMessage(Buffer data) {
+    if (data.length() > limits.maxFrameBytes()) {
+      sendError(ErrorCode.FRAME_TOO_LARGE, null, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+      return;
+    }
+    ClientFrame frame;
+    try {
+      frame = FrameCodec.decode(data);
+    } catch (ProtocolException e) {
+      sendError(e.code(), e.address(), e.getMessage(), e.id());
+      return;
+    }
+    switch (frame.type()) {
+      case PING -> send(FrameCodec.PONG);
+      case REGISTER -> handleRegister(frame);
+      case UNREGISTER -> handleUnregister(frame);
+      case PUBLISH -> handlePublish(frame);
+      default -> throw new IllegalStateException(frame.type().name());
+    }
+  }
+
+  private boolean checkName(ClientFrame frame) {
+    ErrorCode nameError = ChannelNames.check(frame.address(), limits.maxChannelLength());
+    if (nameError == null && ChannelNames.isInternal(broker.address(frame.address()))) {
+      nameError = ErrorCode.ACCESS_DENIED;
+    }
+    if (nameError != null) {
+      sendError(nameError, frame.address(), nameMessage(nameError), frame.id());
+      return false;
+    }
+    return true;
+  }
+
+  private String nameMessage(ErrorCode code) {
+    return switch (code) {
+      case MAX_ADDRESS_LENGTH_REACHED -> "channel names are at most " + limits.maxChannelLength() + " characters";
+      case INVALID_ADDRESS -> "channel names use A-Z a-z 0-9 . _ - : / @ = + , ~";
+      default -> "not allowed";
+    };
+  }
+
+  private void handleRegister(ClientFrame frame) {
+    String channel = frame.address();
+    if (!checkName(frame)) {
+      return;
+    }
+    if (!permissions.maySubscribe(principal, channel)) {
+      sendError(ErrorCode.ACCESS_DENIED, channel, "subscribe not allowed", frame.id());
+      return;
+    }
+    if (subscriptions.contains(channel)) {
+      ack(frame);
+      return;
+    }
+    if (subscriptions.size() >= limits.maxSubscriptionsPerConnection()) {
+      sendError(ErrorCode.MAX_HANDLERS_REACHED, channel,
+        "at most " + limits.maxSubscriptionsPerConnection() + " subscriptions per connection", frame.id());
+      return;
+    }
+    subscriptions.add(channel);
+    hub.subscribe(channel, this).onComplete(ar -> {
+      if (closing || !subscriptions.contains(channel)) {
+        return;
+      }
+      if (ar.succeeded()) {
+        ack(frame);
+      } else {
+        subscriptions.remove(channel);
+        hub.unsubscribe(channel, this);
+        LOG.warn("cluster subscription for {} failed: {}", channel, ar.cause().toString());
+        sendError(ErrorCode.INTERNAL_ERROR, channel, "subscription failed, retry", frame.id());
+      }
+    });
+  }
+
+  private void handleUnregister(ClientFrame frame) {
+    String channel = frame.address();
+    if (subscriptions.remove(channel)) {
+      hub.unsubscribe(channel, this);
+    }
+    ack(frame);
+  }
+
+  private void handlePublish(ClientFrame frame) {
+    String channel = frame.address();
+    if (!checkName(frame)) {
+      return;
+    }
+    if (!permissions.mayPublish(principal, channel)) {
+      sendError(ErrorCode.ACCESS_DENIED, channel, "publish not allowed", frame.id());
+      return;
+    }
+    if (!publishBucket.tryTake(System.nanoTime())) {
+      sendError(ErrorCode.RATE_LIMITED, channel,
+        "at most " + limits.publishPerSecond() + " publishes per second", frame.id());
+      return;
+    }
+    broker.publish(channel, frame.body(), frame.headers());
+    ack(frame);
+  }
+
+  private void ack(ClientFrame frame) {
+    if (frame.id() != null) {
+      send(FrameCodec.encodeAck(frame.id(), frame.address()));
+    }
+  }
+
+  private void sendError(ErrorCode code, String address, String message, Object id) {
+    send(FrameCodec.encodeErr(code, address, message, id));
+  }
+
+  @Override
+  public void send(byte[] frame) {
+    if (closing) {
+      return;
+    }
+    ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
+    if (ws.writeQueueFull()) {
+      LOG.info("slow consumer user={} remote={}: outbound queue over {} bytes, closing",
+        principal.user(), ws.remoteAddress(), limits.outboundQueueBytes());
+      close(CloseCode.SLOW_CONSUMER);
+    }
+  }
+
+  /** Called about once a second by the loop: closes on token expiry or idleness. */
+  void checkTimers(long nowMs) {
+    if (closing) {
+      return;
+    }
+    if (principal.expiresAtMs() > 0 && nowMs >= principal.expiresAtMs()) {
+      close(CloseCode.TOKEN_EXPIRED);
+    } else if (limits.idleTimeoutSeconds() > 0 && nowMs - lastActivityMs > limits.idleTimeoutSeconds() * 1000L) {
+      close(CloseCode.IDLE_TIMEOUT);
+    }
+  }
+
+  /** Stops deliveries at once and closes the WebSocket with {@code code}. Idempotent. */
+  void close(CloseCode code) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    releaseSubscriptions();
+    LOG.debug("closing user={} code={} reason={}", principal.user(), code.code(), code.reason());
+    ws.close(code.code(), code.reason());
+  }
+
+  private void releaseSubscriptions() {
+    for (String channel : new ArrayList<>(subscriptions)) {
+      hub.unsubscribe(channel, this);
+    }
+    subscriptions.clear();
+  }
+
+  private void handleClosed() {
+    closing = true;
+    releaseSubscriptions();
+    onClosed.run();
+    Short code = ws.closeStatusCode();
+    LOG.info("disconnect user={} remote={} code={} reason={} durationMs={}", principal.user(), ws.remoteAddress(),
+      code, ws.closeReason(), System.currentTimeMillis() - openedAtMs);
+    closed.tryComplete();
+  }
+}
