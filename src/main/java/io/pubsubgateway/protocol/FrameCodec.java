@@ -36,11 +36,10 @@ public final class FrameCodec {
     } catch (DecodeException | IllegalStateException e) {
       throw new ProtocolException(ErrorCode.INVALID_JSON, "malformed JSON", null, null);
     }
-    if (!(parsed instanceof Map)) {
+    JsonObject json = asObject(parsed);
+    if (json == null) {
       throw new ProtocolException(ErrorCode.INVALID_JSON, "a frame must be a JSON object", null, null);
     }
-    @SuppressWarnings("unchecked")
-    JsonObject json = new JsonObject((Map<String, Object>) parsed);
     Object id = json.getValue("id");
     if (id != null && !(id instanceof String) && !(id instanceof Number)) {
       throw new ProtocolException(ErrorCode.INVALID_FRAME, "id must be a string or a number", null, null);
@@ -79,6 +78,14 @@ public final class FrameCodec {
     }
     Object body = type == FrameType.PUBLISH ? sendable(json.getValue("body")) : null;
     return new ClientFrame(type, address, body, headers, id);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static JsonObject asObject(Object parsed) {
+    if (parsed instanceof JsonObject o) {
+      return o;
+    }
+    return parsed instanceof Map ? new JsonObject((Map<String, Object>) parsed) : null;
   }
 
   /** Maps a decoded JSON value to a type the event bus has a codec for. */

@@ -1,0 +1,208 @@
+package io.pubsubgateway.it;
+
+import io.pubsubgateway.GatewayNode;
+import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.TestConfig;
+import io.pubsubgateway.testing.TestTokens;
+import io.pubsubgateway.testing.WsClient;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Three real clustered nodes (in-process, Hazelcast on loopback) and real WebSocket clients: delivery
+ * counts, cluster registrations per node, backend interplay, a node leaving.
+ */
+class ClusterFanoutIT {
+  private static final List<GatewayNode> nodes = new ArrayList<>();
+  private static String clusterName;
+  private static Vertx clients;
+  private static TestTokens tokens;
+
+  @BeforeAll
+  static void startCluster() {
+    clusterName = TestConfig.uniqueClusterName();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(startNode());
+    }
+    Await.until("3 members", () -> nodes.get(0).clusterManager().getNodes().size() == 3);
+    clients = Vertx.vertx();
+    tokens = new TestTokens(clients);
+  }
+
+  private static GatewayNode startNode() {
+    return Await.result(GatewayNode.start(TestConfig.config(clusterName, new JsonArray())), Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (clients != null) {
+      Await.result(clients.close());
+    }
+    for (GatewayNode node : nodes) {
+      Await.result(node.stop(), Duration.ofSeconds(30));
+    }
+  }
+
+  private static int port(int node) {
+    return nodes.get(node).port();
+  }
+
+  /** Registrations of {@code address} in the cluster, as node {@code from} sees them. */
+  private static int registrations(GatewayNode from, String address) {
+    Promise<List<RegistrationInfo>> p = Promise.promise();
+    from.clusterManager().getRegistrations(address, p);
+    return Await.result(p.future()).size();
+  }
+
+  private static void awaitRegistrations(String address, int expected) {
+    for (GatewayNode node : nodes) {
+      Await.until(expected + " registrations of " + address, () -> registrations(node, address) == expected);
+    }
+  }
+
+  private WsClient client(int node) {
+    return WsClient.connect(clients, port(node), tokens.any("user-" + node));
+  }
+
+  @Test
+  void publishOnOneNodeIsReceivedExactlyOnceBySubscribersOnEveryNode() {
+    String channel = "fanout.exactly-once";
+    List<WsClient> subscribers = new ArrayList<>();
+    for (int node = 0; node < 3; node++) {
+      for (int k = 0; k < 2; k++) {
+        WsClient c = client(node);
+        c.subscribe(channel);
+        subscribers.add(c);
+      }
+    }
+    awaitRegistrations(channel, 3);
+    try (WsClient publisher = client(0)) {
+      for (int seq = 0; seq < 50; seq++) {
+        publisher.publish(channel, new JsonObject().put("seq", seq));
+      }
+      for (WsClient s : subscribers) {
+        for (int seq = 0; seq < 50; seq++) {
+          assertEquals(new JsonObject().put("type", "rec").put("address", channel)
+            .put("body", new JsonObject().put("seq", seq)), s.next());
+        }
+      }
+      for (WsClient s : subscribers) {
+        s.assertNoFrame(subscribers.indexOf(s) == 0 ? 500 : 20);
+      }
+    } finally {
+      subscribers.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void manyLocalSubscribersShareOneRegistrationPerNode() {
+    String channel = "fanout.shared";
+    List<WsClient> onA = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      WsClient c = client(0);
+      c.subscribe(channel);
+      onA.add(c);
+    }
+    WsClient onB = client(1);
+    onB.subscribe(channel);
+    awaitRegistrations(channel, 2);
+
+    onA.subList(0, 39).forEach(WsClient::close);
+    awaitRegistrations(channel, 2);
+    onA.get(39).unsubscribe(channel);
+    awaitRegistrations(channel, 1);
+    onB.close();
+    awaitRegistrations(channel, 0);
+    onA.get(39).close();
+  }
+
+  @Test
+  void unregisterAndDisconnectStopDeliveryAndReleaseRegistrations() {
+    String channel = "fanout.release";
+    WsClient a = client(0);
+    WsClient b = client(1);
+    a.subscribe(channel);
+    b.subscribe(channel);
+    awaitRegistrations(channel, 2);
+
+    a.unsubscribe(channel);
+    awaitRegistrations(channel, 1);
+    try (WsClient publisher = client(2)) {
+      publisher.publish(channel, "after-unsubscribe");
+      assertEquals("after-unsubscribe", b.next().getValue("body"));
+      a.assertNoFrame(300);
+    }
+    b.close();
+    awaitRegistrations(channel, 0);
+    a.close();
+  }
+
+  @Test
+  void backendPublishReachesClientsAndClientPublishReachesBackendConsumers() throws Exception {
+    WsClient a = client(0);
+    a.subscribe("backend.news");
+    awaitRegistrations("backend.news", 1);
+    // a backend on node C publishes on the event bus, with a header
+    nodes.get(2).vertx().eventBus().publish("backend.news", new JsonObject().put("title", "hello"),
+      new DeliveryOptions().addHeader("source", "backend"));
+    assertEquals(new JsonObject().put("type", "rec").put("address", "backend.news")
+      .put("body", new JsonObject().put("title", "hello"))
+      .put("headers", new JsonObject().put("source", "backend")), a.next());
+
+    // a backend consumer on node B receives what a client on node A publishes
+    BlockingQueue<Message<Object>> received = new LinkedBlockingQueue<>();
+    MessageConsumer<Object> consumer = nodes.get(1).vertx().eventBus().consumer("backend.in", received::add);
+    Await.result(consumer.completion());
+    awaitRegistrations("backend.in", 1);
+    a.send(new JsonObject().put("type", "publish").put("address", "backend.in")
+      .put("body", new JsonArray().add(1).add("two")).put("headers", new JsonObject().put("trace", "t-1")));
+    Message<Object> msg = received.poll(10, TimeUnit.SECONDS);
+    assertNotNull(msg, "backend consumer got nothing");
+    assertEquals(new JsonArray().add(1).add("two"), msg.body());
+    assertEquals("t-1", msg.headers().get("trace"));
+    Await.result(consumer.unregister());
+    a.close();
+  }
+
+  @Test
+  void aNodeShuttingDownClosesItsClientsWith1001AndTheOthersKeepServing() {
+    GatewayNode leaving = startNode();
+    nodes.add(leaving);
+    String channel = "fanout.leaving";
+    WsClient onLeaving = WsClient.connect(clients, leaving.port(), tokens.any("leaver"));
+    onLeaving.subscribe(channel);
+    WsClient onA = client(0);
+    onA.subscribe(channel);
+    awaitRegistrations(channel, 2);
+
+    Await.result(leaving.stop(), Duration.ofSeconds(30));
+    nodes.remove(leaving);
+    assertEquals(1001, onLeaving.awaitClose(Duration.ofSeconds(10)));
+    awaitRegistrations(channel, 1);
+
+    try (WsClient publisher = client(1)) {
+      publisher.publish(channel, "still-serving");
+      assertEquals("still-serving", onA.next().getValue("body"));
+    }
+    onA.close();
+  }
+}

@@ -1,0 +1,158 @@
+package io.pubsubgateway.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** A real WebSocket client for tests: records every text frame it receives and its close code. */
+public final class WsClient implements AutoCloseable {
+  private static final AtomicInteger IDS = new AtomicInteger();
+  private final WebSocket ws;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Short> closeCode = new CompletableFuture<>();
+
+  private WsClient(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closeCode.complete(ws.closeStatusCode()));
+  }
+
+  /** One client per Vertx, held strongly: Vert.x closes a WebSocketClient that becomes unreachable. */
+  private static final java.util.Map<Vertx, WebSocketClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static WebSocketClient client(Vertx vertx) {
+    return CLIENTS.computeIfAbsent(vertx, v -> v.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22).setMaxConnections(10_000)));
+  }
+
+  private static Future<WebSocket> open(Vertx vertx, int port, String path, String token, MultiMap headers) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
+    if (token != null) {
+      options.addHeader("Authorization", "Bearer " + token);
+    }
+    if (headers != null) {
+      headers.forEach(options::addHeader);
+    }
+    return client(vertx).connect(options);
+  }
+
+  /** Connects with {@code Authorization: Bearer token} (none when null). */
+  public static WsClient connect(Vertx vertx, int port, String token) {
+    return new WsClient(Await.result(open(vertx, port, "/ws", token, null)));
+  }
+
+  /** Connects to a full request URI (e.g. with {@code ?token=}). */
+  public static WsClient connectUri(Vertx vertx, int port, String uri) {
+    return new WsClient(Await.result(open(vertx, port, uri, null, null)));
+  }
+
+  /** The HTTP status of a handshake the server must reject. */
+  public static int rejectedStatus(Vertx vertx, int port, String uri, String token, MultiMap headers) {
+    Throwable err = Await.failure(open(vertx, port, uri, token, headers));
+    if (err instanceof UpgradeRejectedException rejected) {
+      return rejected.getStatus();
+    }
+    return fail("expected an HTTP rejection, got " + err);
+  }
+
+  public WebSocket socket() {
+    return ws;
+  }
+
+  public void send(JsonObject frame) {
+    sendText(frame.encode());
+  }
+
+  public void sendText(String text) {
+    Await.result(ws.writeTextMessage(text));
+  }
+
+  /** Subscribes and waits for the gateway's ack (the subscription is then registered cluster-wide). */
+  public void subscribe(String channel) {
+    String id = "s" + IDS.incrementAndGet();
+    send(new JsonObject().put("type", "register").put("address", channel).put("id", id));
+    JsonObject ack = next();
+    assertEquals(new JsonObject().put("type", "ack").put("id", id).put("address", channel), ack);
+  }
+
+  public void unsubscribe(String channel) {
+    String id = "u" + IDS.incrementAndGet();
+    send(new JsonObject().put("type", "unregister").put("address", channel).put("id", id));
+    assertEquals(new JsonObject().put("type", "ack").put("id", id).put("address", channel), next());
+  }
+
+  /** Publishes without an id (the bridge-compatible form). */
+  public void publish(String channel, Object body) {
+    send(new JsonObject().put("type", "publish").put("address", channel).put("body", body));
+  }
+
+  /** The next frame, failing after 10 s. */
+  public JsonObject next() {
+    return next(Await.DEFAULT);
+  }
+
+  public JsonObject next(Duration timeout) {
+    try {
+      JsonObject f = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (f == null) {
+        fail("no frame within " + timeout);
+      }
+      return f;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fail("interrupted");
+    }
+  }
+
+  /** Asserts that no frame arrives within {@code millis}. */
+  public void assertNoFrame(long millis) {
+    try {
+      assertNull(frames.poll(millis, TimeUnit.MILLISECONDS), "unexpected frame");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Frames received and not yet taken. */
+  public int pending() {
+    return frames.size();
+  }
+
+  /** The close code the server sent, waiting at most {@code timeout}. */
+  public short awaitClose(Duration timeout) {
+    try {
+      Short code = closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return code == null ? -1 : code;
+    } catch (Exception e) {
+      return fail("not closed within " + timeout + ": " + e);
+    }
+  }
+
+  public boolean closed() {
+    return closeCode.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!closeCode.isDone()) {
+      ws.close();
+    }
+  }
+}
