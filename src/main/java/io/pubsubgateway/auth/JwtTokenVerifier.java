@@ -60,7 +60,13 @@ public final class JwtTokenVerifier implements TokenVerifier {
         return Future.failedFuture(new AuthException("invalid token: " + safe(ar.cause())));
       }
       try {
-        return Future.succeededFuture(principal(ar.result().principal()));
+        // vertx-auth-jwt keeps exp/iat/nbf in the user's attributes, the other claims in its principal
+        JsonObject claims = ar.result().principal().copy();
+        Object exp = ar.result().attributes().getValue("exp");
+        if (exp != null) {
+          claims.put("exp", exp);
+        }
+        return Future.succeededFuture(principal(claims));
       } catch (AuthException e) {
         return Future.failedFuture(e);
       }

@@ -1,7 +1,5 @@
 package io.pubsubgateway.transport;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.pubsubgateway.auth.ChannelPattern;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
@@ -17,7 +15,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
-import io.vertx.core.internal.http.WebSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +30,6 @@ import java.util.Set;
  */
 public final class GatewayVerticle extends VerticleBase implements NodeState.ServerLoop {
   private static final Logger HANDSHAKE_LOG = LoggerFactory.getLogger("io.pubsubgateway.handshake");
-  private static final int FLUSH_AFTER_WRITES = 256;
 
   private final GatewayConfig config;
   private final int listenPort;
@@ -44,6 +40,7 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   private final List<ChannelPattern> origins;
   private final Set<Session> sessions = new LinkedHashSet<>();
   private LocalHub hub;
+  private FlushBatcher flusher;
   private HttpServer server;
   private long sweepTimer = -1;
 
@@ -61,13 +58,17 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   @Override
   public Future<?> start() {
     hub = new LocalHub(context, channelHub);
+    flusher = new FlushBatcher(context);
     int hardCap = Math.max(config.limits().maxFrameBytes() * 4, 1024);
     HttpServerOptions options = new HttpServerOptions()
       .setHost(config.http().host())
       .setPort(listenPort)
       .setMaxWebSocketFrameSize(hardCap)
       .setMaxWebSocketMessageSize(hardCap)
-      .setWebSocketClosingTimeout(5);
+      .setWebSocketClosingTimeout(5)
+      // a fan-out frame is encoded once for all sockets; per-socket compression would undo that
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options)
       .webSocketHandshakeHandler(this::handleHandshake)
       .requestHandler(this::handleRequest);
@@ -170,27 +171,14 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   }
 
   private void startSession(ServerWebSocket ws, Principal principal) {
-    consolidateFlushes(ws);
     Session[] holder = new Session[1];
-    Session session = new Session(ws, principal, hub, channelHub.broker(), permissions, config.limits(), () -> {
+    Session session = new Session(ws, principal, hub, channelHub.broker(), permissions, config.limits(), flusher, () -> {
       sessions.remove(holder[0]);
       node.release();
     });
     holder[0] = session;
     sessions.add(session);
     session.start();
-  }
-
-  /**
-   * Coalesces flushes: writes made during one event-loop turn are flushed once per socket
-   * (Netty's FlushConsolidationHandler), instead of one syscall per frame.
-   */
-  private static void consolidateFlushes(ServerWebSocket ws) {
-    if (ws instanceof WebSocketInternal internal) {
-      ChannelHandlerContext chctx = internal.channelHandlerContext();
-      chctx.pipeline().addBefore(chctx.name(), "flushConsolidation",
-        new FlushConsolidationHandler(FLUSH_AFTER_WRITES, true));
-    }
   }
 
   private void sweep() {

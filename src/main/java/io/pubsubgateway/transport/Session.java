@@ -18,7 +18,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,8 @@ import java.util.Set;
  */
 final class Session implements Subscriber {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+  /** How long a slow consumer gets to read its backlog and the 4003 close frame before it is dropped. */
+  static final long SLOW_CONSUMER_GRACE_MS = 5000;
 
   private final ServerWebSocket ws;
   private final Principal principal;
@@ -50,10 +55,15 @@ final class Session implements Subscriber {
   private Buffer fragments;
   private boolean discardingFragments;
   private boolean closing;
+  private boolean flushPending;
+  private final ChannelHandlerContext chctx;
+  private final FlushBatcher flusher;
 
   Session(ServerWebSocket ws, Principal principal, LocalHub hub, Broker broker, Permissions permissions,
-          LimitsConfig limits, Runnable onClosed) {
+          LimitsConfig limits, FlushBatcher flusher, Runnable onClosed) {
     this.ws = ws;
+    this.chctx = ((WebSocketInternal) ws).channelHandlerContext();
+    this.flusher = flusher;
     this.principal = principal;
     this.hub = hub;
     this.broker = broker;
@@ -241,16 +251,41 @@ final class Session implements Subscriber {
     send(FrameCodec.encodeErr(code, address, message, id));
   }
 
+  /**
+   * Writes a text frame without flushing; the loop's {@link FlushBatcher} flushes once per turn.
+   * The frame wraps the shared array: no copy per connection.
+   */
   @Override
   public void send(byte[] frame) {
     if (closing) {
       return;
     }
-    ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
-    if (ws.writeQueueFull()) {
-      LOG.info("slow consumer user={} remote={}: outbound queue over {} bytes, closing",
-        principal.user(), ws.remoteAddress(), limits.outboundQueueBytes());
+    chctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), chctx.voidPromise());
+    if (!flushPending) {
+      flushPending = true;
+      flusher.add(this);
+    }
+  }
+
+  /**
+   * Flushes what {@link #send} wrote. Bytes the socket would not take stay queued; when they exceed
+   * {@code limits.outboundQueueBytes} the client is not keeping up: it is closed with 4003 and,
+   * as it cannot read the close frame behind its backlog, dropped after a grace period.
+   */
+  void flush() {
+    flushPending = false;
+    if (!chctx.channel().isActive()) {
+      return;
+    }
+    chctx.flush();
+    if (!closing && !chctx.channel().isWritable()) {
+      LOG.info("slow consumer user={} remote={}: over {} bytes unsent, closing", principal.user(),
+        ws.remoteAddress(), limits.outboundQueueBytes());
       close(CloseCode.SLOW_CONSUMER);
+      // chctx.close() skips Vert.x's graceful close, which would wait for the backlog to drain
+      chctx.channel().eventLoop().schedule(() -> {
+        chctx.close();
+      }, SLOW_CONSUMER_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 

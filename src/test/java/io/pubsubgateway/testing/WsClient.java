@@ -43,7 +43,8 @@ public final class WsClient implements AutoCloseable {
   }
 
   private static Future<WebSocket> open(Vertx vertx, int port, String path, String token, MultiMap headers) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path)
+      .setAllowOriginHeader(headers != null && headers.contains("Origin"));
     if (token != null) {
       options.addHeader("Authorization", "Bearer " + token);
     }
@@ -61,6 +62,11 @@ public final class WsClient implements AutoCloseable {
   /** Connects to a full request URI (e.g. with {@code ?token=}). */
   public static WsClient connectUri(Vertx vertx, int port, String uri) {
     return new WsClient(Await.result(open(vertx, port, uri, null, null)));
+  }
+
+  /** Connects to a full request URI with extra headers (e.g. {@code Origin}). */
+  public static WsClient connectWith(Vertx vertx, int port, String uri, MultiMap headers) {
+    return new WsClient(Await.result(open(vertx, port, uri, null, headers)));
   }
 
   /** The HTTP status of a handshake the server must reject. */

@@ -1,0 +1,693 @@
+package io.pubsubgateway.config;
+
+import io.pubsubgateway.auth.Access;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+  private static final String SOURCE = "test.yaml";
+  private static final String SECRET = "Kq8vZ2mP4xR7tY1wB6nD3hF9jL0sA5cE8gU2iO4k";
+
+  @TempDir
+  static Path tmp;
+
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The smallest file tree that builds without touching the file system. */
+  private static JsonObject minimal() {
+    return new JsonObject()
+      .put("auth", new JsonObject().put("jwt", new JsonObject().put("secret", SECRET)))
+      .put("cluster", new JsonObject().put("enabled", false));
+  }
+
+  private static GatewayConfig build(JsonObject tree) {
+    return ConfigLoader.build(tree, SOURCE, Map.of(), List.of());
+  }
+
+  private static GatewayConfig build(JsonObject tree, Map<String, String> env, String... sets) {
+    return ConfigLoader.build(tree, SOURCE, env, List.of(sets));
+  }
+
+  private static ConfigException fails(JsonObject tree, Map<String, String> env, String... sets) {
+    return assertThrows(ConfigException.class, () -> ConfigLoader.build(tree, SOURCE, env, List.of(sets)));
+  }
+
+  private static JsonObject section(JsonObject tree, String path) {
+    JsonObject current = tree;
+    for (String part : path.split("\\.")) {
+      JsonObject next = current.getJsonObject(part);
+      if (next == null) {
+        next = new JsonObject();
+        current.put(part, next);
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  /** minimal() with {@code path} set to {@code value} (a null value removes the key). */
+  private static JsonObject with(String path, Object value) {
+    JsonObject tree = minimal();
+    int dot = path.lastIndexOf('.');
+    JsonObject parent = dot < 0 ? tree : section(tree, path.substring(0, dot));
+    String leaf = path.substring(dot + 1);
+    if (value == null) {
+      parent.remove(leaf);
+    } else {
+      parent.put(leaf, value);
+    }
+    return tree;
+  }
+
+  private static Path write(String name, String content) throws Exception {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static String randomSecret(int length) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static ConfigException loadFails(Future<?> future) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+      () -> future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    return assertInstanceOf(ConfigException.class, e.getCause());
+  }
+
+  private static void assertStartsWith(String prefix, String message) {
+    assertTrue(message.startsWith(prefix), "expected a message starting with <" + prefix + "> but was <" + message + ">");
+  }
+
+  // ---------------------------------------------------------------- defaults
+
+  @Test
+  void defaults() {
+    GatewayConfig c = build(minimal());
+    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0), c.http());
+    assertEquals(new JwtConfig("HS256", SECRET, null, null, null, 5), c.auth().jwt());
+    assertFalse(c.auth().allowAnonymous());
+    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
+    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255), c.limits());
+    assertEquals(List.of(), c.channels());
+  }
+
+  @Test
+  void emptySectionsKeepDefaults() {
+    JsonObject tree = minimal().put("limits", null).put("http", new JsonObject());
+    GatewayConfig c = build(tree);
+    assertEquals(8080, c.http().port());
+    assertEquals(65536, c.limits().maxFrameBytes());
+  }
+
+  @Test
+  void nullValueKeepsDefault() {
+    GatewayConfig c = build(minimal().put("http", new JsonObject().putNull("port")));
+    assertEquals(8080, c.http().port());
+  }
+
+  @Test
+  void fileValues() {
+    JsonObject tree = minimal();
+    section(tree, "http").put("host", "0.0.0.0").put("port", 9000).put("path", "/pubsub")
+      .put("allowedOrigins", new JsonArray().add("https://a.example").add("https://*.b.example")).put("instances", 4);
+    section(tree, "auth.jwt").put("issuer", "iss").put("audience", "aud").put("leewaySeconds", 0);
+    section(tree, "auth").put("allowAnonymous", true);
+    section(tree, "cluster").put("host", "10.0.0.1").put("port", 5701).put("name", "gw").put("addressPrefix", "ps.");
+    section(tree, "limits").put("maxFrameBytes", 256).put("maxSubscriptionsPerConnection", 1).put("maxConnections", 2)
+      .put("publishPerSecond", 0).put("idleTimeoutSeconds", 0).put("outboundQueueBytes", 4096).put("maxChannelLength", 1024);
+    GatewayConfig c = build(tree);
+    assertEquals(new HttpConfig("0.0.0.0", 9000, "/pubsub", List.of("https://a.example", "https://*.b.example"), 4), c.http());
+    assertEquals(new JwtConfig("HS256", SECRET, null, "iss", "aud", 0), c.auth().jwt());
+    assertTrue(c.auth().allowAnonymous());
+    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "10.0.0.1", 5701, "gw", "ps."), c.cluster());
+    assertEquals(new LimitsConfig(256, 1, 2, 0, 0, 4096, 1024), c.limits());
+  }
+
+  @Test
+  void longValueInRangeIsAccepted() {
+    assertEquals(9000, build(with("http.port", 9000L)).http().port());
+  }
+
+  @Test
+  void channelRules() {
+    JsonObject tree = minimal().put("channels", new JsonArray()
+      .add(new JsonObject().put("pattern", "public.*").put("subscribe", "all").put("publish", "token"))
+      .add(new JsonObject().put("pattern", "system.*").put("subscribe", "TOKEN").put("publish", "None"))
+      .add(new JsonObject().put("pattern", "x")));
+    List<ChannelRule> rules = build(tree).channels();
+    assertEquals(3, rules.size());
+    assertEquals("public.*", rules.get(0).pattern().toString());
+    assertEquals(Access.ALL, rules.get(0).subscribe());
+    assertEquals(Access.TOKEN, rules.get(0).publish());
+    assertEquals("system.*", rules.get(1).pattern().toString());
+    assertEquals(Access.TOKEN, rules.get(1).subscribe());
+    assertEquals(Access.NONE, rules.get(1).publish());
+    assertEquals("x", rules.get(2).pattern().toString());
+    assertEquals(Access.TOKEN, rules.get(2).subscribe());
+    assertEquals(Access.TOKEN, rules.get(2).publish());
+  }
+
+  // ---------------------------------------------------------------- precedence
+
+  @Test
+  void precedenceFileEnvSet() {
+    JsonObject tree = with("http.port", 9000);
+    assertEquals(9000, build(tree).http().port());
+    assertEquals(9001, build(tree, Map.of("GATEWAY_HTTP_PORT", "9001")).http().port());
+    assertEquals(9002, build(tree, Map.of("GATEWAY_HTTP_PORT", "9001"), "http.port=9002").http().port());
+    assertEquals(9002, build(tree, Map.of(), "http.port=9002").http().port());
+    assertEquals(9001, build(minimal(), Map.of("GATEWAY_HTTP_PORT", "9001")).http().port());
+  }
+
+  @Test
+  void laterSetWins() {
+    assertEquals(2, build(minimal(), Map.of(), "http.port=1", "http.port=2").http().port());
+  }
+
+  @Test
+  void setValueMayContainEquals() {
+    String secret = SECRET + "==";
+    GatewayConfig c = build(minimal(), Map.of(), "auth.jwt.secret=" + secret);
+    assertEquals(secret, c.auth().jwt().secret());
+  }
+
+  @Test
+  void setKeyAndValueAreTrimmed() {
+    assertEquals(7000, build(minimal(), Map.of(), " http.port = 7000 ").http().port());
+  }
+
+  @Test
+  void emptyStringSetUnsetsAKey() {
+    GatewayConfig c = build(with("auth.jwt.issuer", "iss"), Map.of(), "auth.jwt.issuer=");
+    assertNull(c.auth().jwt().issuer());
+  }
+
+  @ParameterizedTest
+  @MethodSource("allowedOriginsEnvNames")
+  void envCamelCaseNames(String envName) {
+    GatewayConfig c = build(minimal(), Map.of(envName, "https://a.example, https://b.example,,"));
+    assertEquals(List.of("https://a.example", "https://b.example"), c.http().allowedOrigins());
+  }
+
+  static Stream<String> allowedOriginsEnvNames() {
+    return Stream.of("GATEWAY_HTTP_ALLOWED_ORIGINS", "GATEWAY_HTTP_ALLOWEDORIGINS");
+  }
+
+  @Test
+  void envNamesOfEveryKind() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("GATEWAY_AUTH_ALLOW_ANONYMOUS", "TRUE");
+    env.put("GATEWAY_LIMITS_MAX_SUBSCRIPTIONS_PER_CONNECTION", " 64 ");
+    env.put("GATEWAY_LIMITS_PUBLISHPERSECOND", "0");
+    env.put("GATEWAY_AUTH_JWT_ISSUER", "env-iss");
+    env.put("GATEWAY_CLUSTER_ADDRESS_PREFIX", "gw.");
+    env.put("PATH", "/usr/bin");
+    env.put("HOME", "/root");
+    GatewayConfig c = build(minimal(), env);
+    assertTrue(c.auth().allowAnonymous());
+    assertEquals(64, c.limits().maxSubscriptionsPerConnection());
+    assertEquals(0, c.limits().publishPerSecond());
+    assertEquals("env-iss", c.auth().jwt().issuer());
+    assertEquals("gw.", c.cluster().addressPrefix());
+  }
+
+  @Test
+  void envSecretSatisfiesHs256() {
+    JsonObject tree = new JsonObject().put("cluster", new JsonObject().put("enabled", false));
+    GatewayConfig c = build(tree, Map.of("GATEWAY_AUTH_JWT_SECRET", SECRET));
+    assertEquals(SECRET, c.auth().jwt().secret());
+  }
+
+  static Stream<Arguments> booleansFromText() {
+    return Stream.of(
+      Arguments.of("true", true), Arguments.of("false", false), Arguments.of("TRUE", true),
+      Arguments.of("False", false), Arguments.of(" true ", true));
+  }
+
+  @ParameterizedTest
+  @MethodSource("booleansFromText")
+  void booleansFromText(String text, boolean expected) {
+    assertEquals(expected, build(minimal(), Map.of("GATEWAY_AUTH_ALLOW_ANONYMOUS", text)).auth().allowAnonymous());
+    assertEquals(expected, build(minimal(), Map.of(), "auth.allowAnonymous=" + text).auth().allowAnonymous());
+  }
+
+  static Stream<Arguments> intsFromText() {
+    return Stream.of(Arguments.of("0", 0), Arguments.of("65535", 65535), Arguments.of(" 8081 ", 8081),
+      Arguments.of("+80", 80), Arguments.of("007", 7));
+  }
+
+  @ParameterizedTest
+  @MethodSource("intsFromText")
+  void intsFromText(String text, int expected) {
+    assertEquals(expected, build(minimal(), Map.of("GATEWAY_HTTP_PORT", text)).http().port());
+    assertEquals(expected, build(minimal(), Map.of(), "http.port=" + text).http().port());
+  }
+
+  @Test
+  void setAListAndABooleanAndAString() {
+    GatewayConfig c = build(minimal(), Map.of(), "http.allowedOrigins=a,b", "cluster.enabled=false", "http.path=/x");
+    assertEquals(List.of("a", "b"), c.http().allowedOrigins());
+    assertFalse(c.cluster().enabled());
+    assertEquals("/x", c.http().path());
+  }
+
+  // ---------------------------------------------------------------- errors in the file
+
+  static Stream<Arguments> fileErrors() {
+    return Stream.of(
+      Arguments.of(minimal().put("nope", 1), "nope: unknown key in test.yaml"),
+      Arguments.of(minimal().put("nope", new JsonObject().put("a", 1)), "nope: unknown key in test.yaml"),
+      Arguments.of(with("http.prot", 8080), "http.prot: unknown key in test.yaml"),
+      Arguments.of(with("auth.jwt.secrt", "x"), "auth.jwt.secrt: unknown key in test.yaml"),
+      Arguments.of(with("limits.maxframebytes", 1000), "limits.maxframebytes: unknown key in test.yaml"),
+      Arguments.of(minimal().put("http", 5), "http: unknown key in test.yaml"),
+      Arguments.of(with("http.port", "abc"), "http.port: expected an integer, got string \"abc\" in test.yaml"),
+      Arguments.of(with("http.port", "8080"), "http.port: expected an integer, got string \"8080\" in test.yaml"),
+      Arguments.of(with("http.port", 80.5), "http.port: expected an integer, got double 80.5 in test.yaml"),
+      Arguments.of(with("http.port", true), "http.port: expected an integer, got boolean true in test.yaml"),
+      Arguments.of(with("http.allowedOrigins", 5), "http.allowedOrigins: expected a list of strings, got integer 5 in test.yaml"),
+      Arguments.of(with("http.allowedOrigins", "*"), "http.allowedOrigins: expected a list of strings, got string \"*\" in test.yaml"),
+      Arguments.of(with("http.allowedOrigins", new JsonArray().add("a").add(1)),
+        "http.allowedOrigins: expected a list of strings, got list [\"a\",1] in test.yaml"),
+      Arguments.of(with("http.host", 1), "http.host: expected a string, got integer 1 in test.yaml"),
+      Arguments.of(with("auth.allowAnonymous", "yes"), "auth.allowAnonymous: expected true or false, got string \"yes\" in test.yaml"),
+      Arguments.of(with("cluster.enabled", 1), "cluster.enabled: expected true or false, got integer 1 in test.yaml"),
+      Arguments.of(minimal().put("channels", new JsonObject()), "channels: expected a list of rules, got object {} in test.yaml"),
+      Arguments.of(with("http.port", 70000), "http.port: must be between 0 and 65535, got 70000 in test.yaml"),
+      Arguments.of(with("http.port", -1), "http.port: must be between 0 and 65535, got -1 in test.yaml"),
+      Arguments.of(with("http.port", 1L << 33), "http.port: must be between 0 and 65535, got 8589934592 in test.yaml"),
+      Arguments.of(with("limits.maxFrameBytes", 255), "limits.maxFrameBytes: must be between 256 and 16777216, got 255 in test.yaml"),
+      Arguments.of(with("limits.maxChannelLength", 1025), "limits.maxChannelLength: must be between 1 and 1024, got 1025 in test.yaml"),
+      Arguments.of(with("limits.maxSubscriptionsPerConnection", 0),
+        "limits.maxSubscriptionsPerConnection: must be between 1 and 1000000, got 0 in test.yaml"),
+      Arguments.of(with("auth.jwt.leewaySeconds", 3601), "auth.jwt.leewaySeconds: must be between 0 and 3600, got 3601 in test.yaml"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("fileErrors")
+  void fileErrors(JsonObject tree, String message) {
+    assertEquals(message, fails(tree, Map.of()).getMessage());
+  }
+
+  // ---------------------------------------------------------------- errors in env and --set
+
+  static Stream<Arguments> overrideErrors() {
+    return Stream.of(
+      Arguments.of(Map.of("GATEWAY_NOPE", "1"), List.of(), "environment variable GATEWAY_NOPE: no such config key"),
+      Arguments.of(Map.of("GATEWAY_HTTP_PROT", "1"), List.of(), "environment variable GATEWAY_HTTP_PROT: no such config key"),
+      Arguments.of(Map.of("GATEWAY_HTTP_PORT", "abc"), List.of(),
+        "http.port: expected an integer, got string \"abc\" from environment variable GATEWAY_HTTP_PORT"),
+      Arguments.of(Map.of("GATEWAY_HTTP_PORT", "70000"), List.of(),
+        "http.port: must be between 0 and 65535, got 70000 from environment variable GATEWAY_HTTP_PORT"),
+      Arguments.of(Map.of("GATEWAY_AUTH_ALLOW_ANONYMOUS", "yes"), List.of(),
+        "auth.allowAnonymous: expected true or false, got string \"yes\" from environment variable GATEWAY_AUTH_ALLOW_ANONYMOUS"),
+      Arguments.of(Map.of("GATEWAY_CHANNELS", "x"), List.of(),
+        "channels: can only be set in the config file, not from environment variable GATEWAY_CHANNELS"),
+      Arguments.of(Map.of(), List.of("http.port"), "--set http.port: expected key.path=value"),
+      Arguments.of(Map.of(), List.of("=8080"), "--set =8080: expected key.path=value"),
+      Arguments.of(Map.of(), List.of(""), "--set : expected key.path=value"),
+      Arguments.of(Map.of(), List.of("http.nope=1"), "http.nope: unknown key (from --set)"),
+      Arguments.of(Map.of(), List.of("http=1"), "http: unknown key (from --set)"),
+      Arguments.of(Map.of(), List.of("channels=[]"), "channels: can only be set in the config file, not from --set"),
+      Arguments.of(Map.of(), List.of("http.port=80x"), "http.port: expected an integer, got string \"80x\" from --set"),
+      Arguments.of(Map.of(), List.of("http.port="), "http.port: expected an integer, got string \"\" from --set"),
+      Arguments.of(Map.of(), List.of("http.port=99999999999999999999"),
+        "http.port: expected an integer, got string \"99999999999999999999\" from --set"),
+      Arguments.of(Map.of(), List.of("limits.publishPerSecond=-1"),
+        "limits.publishPerSecond: must be between 0 and 100000000, got -1 from --set"),
+      Arguments.of(Map.of(), List.of("cluster.enabled=1"), "cluster.enabled: expected true or false, got string \"1\" from --set"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {2}")
+  @MethodSource("overrideErrors")
+  void overrideErrors(Map<String, String> env, List<String> sets, String message) {
+    assertEquals(message, fails(minimal(), env, sets.toArray(String[]::new)).getMessage());
+  }
+
+  // ---------------------------------------------------------------- semantic errors
+
+  @Test
+  void missingSecret() {
+    JsonObject tree = with("auth.jwt.secret", null);
+    assertEquals("auth.jwt.secret: missing: HS256 needs auth.jwt.secret or auth.jwt.secretFile",
+      fails(tree, Map.of()).getMessage());
+  }
+
+  @Test
+  void emptySecretFromSetIsMissing() {
+    assertEquals("auth.jwt.secret: missing: HS256 needs auth.jwt.secret or auth.jwt.secretFile",
+      fails(minimal(), Map.of(), "auth.jwt.secret=").getMessage());
+  }
+
+  @Test
+  void shortSecret() {
+    ConfigException e = fails(with("auth.jwt.secret", "Kq8vZ2mP4xR7tY1wB6nD3hF9jL0sA5c"), Map.of());
+    assertEquals("auth.jwt.secret: an HS256 secret must be at least 32 bytes of random text"
+      + " (refusing a short or placeholder secret)", e.getMessage());
+  }
+
+  @Test
+  void placeholderSecretOfLowVariety() {
+    ConfigException e = fails(with("auth.jwt.secret", "abababababababababababababababababababab"), Map.of());
+    assertStartsWith("auth.jwt.secret: an HS256 secret must be at least 32 bytes", e.getMessage());
+  }
+
+  @Test
+  void secretOfExactly32BytesIsAccepted() {
+    String secret = SECRET.substring(0, 32);
+    assertEquals(secret, build(with("auth.jwt.secret", secret)).auth().jwt().secret());
+  }
+
+  @Test
+  void bothSecretAndSecretFile() throws Exception {
+    Path file = write("both-secret", SECRET);
+    ConfigException e = fails(with("auth.jwt.secretFile", file.toString()), Map.of());
+    assertEquals("auth.jwt.secret: set either auth.jwt.secret or auth.jwt.secretFile, not both", e.getMessage());
+  }
+
+  @Test
+  void secretFileIsReadAndTrimmed() throws Exception {
+    Path file = write("good-secret", "  " + SECRET + "\n\n");
+    JsonObject tree = with("auth.jwt.secret", null);
+    section(tree, "auth.jwt").put("secretFile", file.toString());
+    assertEquals(SECRET, build(tree).auth().jwt().secret());
+  }
+
+  @Test
+  void secretFileMissing() {
+    String missing = tmp.resolve("no-such-secret").toString();
+    JsonObject tree = with("auth.jwt.secret", null);
+    section(tree, "auth.jwt").put("secretFile", missing);
+    ConfigException e = fails(tree, Map.of());
+    assertEquals("auth.jwt.secretFile: " + missing + " does not exist"
+      + " (scripts/start-node.sh creates a random dev secret there on first start)", e.getMessage());
+  }
+
+  @Test
+  void secretFileIsADirectory() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("secret-dir"));
+    JsonObject tree = with("auth.jwt.secret", null);
+    section(tree, "auth.jwt").put("secretFile", dir.toString());
+    assertStartsWith("auth.jwt.secretFile: cannot read " + dir, fails(tree, Map.of()).getMessage());
+  }
+
+  @Test
+  void shortSecretFileNamesTheFileKey() throws Exception {
+    Path file = write("short-secret", "short");
+    JsonObject tree = with("auth.jwt.secret", null);
+    section(tree, "auth.jwt").put("secretFile", file.toString());
+    assertStartsWith("auth.jwt.secretFile: an HS256 secret must be at least 32 bytes", fails(tree, Map.of()).getMessage());
+  }
+
+  @Test
+  void unknownAlgorithm() {
+    assertEquals("auth.jwt.algorithm: must be one of HS256, RS256, ES256, got RS999",
+      fails(with("auth.jwt.algorithm", "RS999"), Map.of()).getMessage());
+    assertEquals("auth.jwt.algorithm: must be one of HS256, RS256, ES256, got hs256",
+      fails(minimal(), Map.of(), "auth.jwt.algorithm=hs256").getMessage());
+  }
+
+  @Test
+  void emptyAlgorithm() {
+    assertEquals("auth.jwt.algorithm: must not be empty", fails(minimal(), Map.of(), "auth.jwt.algorithm=").getMessage());
+  }
+
+  @Test
+  void rs256WithoutPublicKeyFile() {
+    assertEquals("auth.jwt.publicKeyFile: missing: RS256 needs a PEM public key file",
+      fails(with("auth.jwt.algorithm", "RS256"), Map.of()).getMessage());
+  }
+
+  @Test
+  void publicKeyFileNotPem() throws Exception {
+    Path file = write("not-a-key.pem", "hello\n");
+    JsonObject tree = with("auth.jwt.algorithm", "ES256");
+    section(tree, "auth.jwt").put("publicKeyFile", file.toString());
+    assertEquals("auth.jwt.publicKeyFile: " + file + " holds no PEM public key (BEGIN PUBLIC KEY)",
+      fails(tree, Map.of()).getMessage());
+  }
+
+  @Test
+  void publicKeyFileMissing() {
+    String missing = tmp.resolve("missing.pem").toString();
+    JsonObject tree = with("auth.jwt.algorithm", "RS256");
+    section(tree, "auth.jwt").put("publicKeyFile", missing);
+    assertEquals("auth.jwt.publicKeyFile: cannot read " + missing + ": NoSuchFileException",
+      fails(tree, Map.of()).getMessage());
+  }
+
+  @Test
+  void publicKeyFileIsRead() throws Exception {
+    String pem = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
+    Path file = write("public.pem", pem);
+    JsonObject tree = with("auth.jwt.algorithm", "RS256");
+    section(tree, "auth.jwt").put("publicKeyFile", file.toString());
+    JwtConfig jwt = build(tree).auth().jwt();
+    assertEquals("RS256", jwt.algorithm());
+    assertEquals(pem, jwt.publicKeyPem());
+    assertNull(jwt.secret());
+  }
+
+  @Test
+  void httpPathMustStartWithSlash() {
+    assertEquals("http.path: must start with '/', got ws", fails(with("http.path", "ws"), Map.of()).getMessage());
+    assertEquals("http.path: must start with '/', got null", fails(minimal(), Map.of(), "http.path=").getMessage());
+  }
+
+  @Test
+  void emptyHost() {
+    assertEquals("http.host: must not be empty", fails(with("http.host", " "), Map.of()).getMessage());
+  }
+
+  static Stream<Arguments> ruleErrors() {
+    return Stream.of(
+      Arguments.of(new JsonArray().add(new JsonObject().put("pattern", "a").put("subscrib", "all")),
+        "channels[0].subscrib: unknown key"),
+      Arguments.of(new JsonArray().add(new JsonObject().put("subscribe", "all")),
+        "channels[0].pattern: missing or not a string"),
+      Arguments.of(new JsonArray().add(new JsonObject().put("pattern", "")),
+        "channels[0].pattern: missing or not a string"),
+      Arguments.of(new JsonArray().add(new JsonObject().put("pattern", 5)),
+        "channels[0].pattern: missing or not a string"),
+      Arguments.of(new JsonArray().add(new JsonObject().put("pattern", "a").put("subscribe", "maybe")),
+        "channels[0].subscribe: must be token, all or none, got maybe"),
+      Arguments.of(new JsonArray().add(new JsonObject().put("pattern", "a").put("publish", true)),
+        "channels[0].publish: must be token, all or none, got true"),
+      Arguments.of(new JsonArray().add(new JsonObject().put("pattern", "a"))
+          .add(new JsonObject().put("pattern", "b").put("publish", "everyone")),
+        "channels[1].publish: must be token, all or none, got everyone"),
+      Arguments.of(new JsonArray().add(new JsonObject().put("pattern", "a")).add("b"),
+        "channels[1]: expected a rule object {pattern, subscribe, publish}"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("ruleErrors")
+  void ruleErrors(JsonArray channels, String message) {
+    assertEquals(message, fails(minimal().put("channels", channels), Map.of()).getMessage());
+  }
+
+  @Test
+  void hazelcastConfigUnreadableWhenClustered() {
+    String missing = tmp.resolve("no-cluster.xml").toString();
+    JsonObject tree = with("cluster.enabled", true);
+    section(tree, "cluster").put("hazelcastConfig", missing);
+    assertEquals("cluster.hazelcastConfig: cannot read " + missing, fails(tree, Map.of()).getMessage());
+  }
+
+  @Test
+  void hazelcastConfigNotCheckedWhenStandalone() {
+    String missing = tmp.resolve("no-cluster.xml").toString();
+    JsonObject tree = with("cluster.enabled", false);
+    section(tree, "cluster").put("hazelcastConfig", missing);
+    assertEquals(missing, build(tree).cluster().hazelcastConfig());
+  }
+
+  @Test
+  void hazelcastConfigReadableWhenClustered() throws Exception {
+    Path file = write("cluster.xml", "<hazelcast/>\n");
+    JsonObject tree = with("cluster.enabled", true);
+    section(tree, "cluster").put("hazelcastConfig", file.toString());
+    ClusterConfig cluster = build(tree).cluster();
+    assertTrue(cluster.enabled());
+    assertEquals(file.toString(), cluster.hazelcastConfig());
+  }
+
+  // ---------------------------------------------------------------- load() with a real Vertx
+
+  @Test
+  void loadValidYaml() throws Exception {
+    Path file = write("valid.yaml", String.join("\n",
+      "http:",
+      "  port: 9100",
+      "  path: /socket",
+      "  allowedOrigins: [\"https://a.example\"]",
+      "auth:",
+      "  jwt:",
+      "    secret: " + SECRET,
+      "    issuer: my-issuer",
+      "  allowAnonymous: true",
+      "cluster:",
+      "  enabled: false",
+      "limits:",
+      "  publishPerSecond: 5",
+      "channels:",
+      "  - pattern: \"public.*\"",
+      "    subscribe: all",
+      "  - pattern: \"system.*\"",
+      "    publish: none",
+      ""));
+    GatewayConfig c = await(ConfigLoader.load(vertx, file.toString(), Map.of("GATEWAY_LIMITS_IDLE_TIMEOUT_SECONDS", "30"),
+      List.of("limits.maxConnections=7")));
+    assertEquals(new HttpConfig("127.0.0.1", 9100, "/socket", List.of("https://a.example"), 0), c.http());
+    assertEquals(new JwtConfig("HS256", SECRET, null, "my-issuer", null, 5), c.auth().jwt());
+    assertTrue(c.auth().allowAnonymous());
+    assertFalse(c.cluster().enabled());
+    assertEquals(new LimitsConfig(65536, 128, 7, 5, 30, 1024 * 1024, 255), c.limits());
+    assertEquals(2, c.channels().size());
+    assertEquals(Access.ALL, c.channels().get(0).subscribe());
+    assertEquals(Access.TOKEN, c.channels().get(0).publish());
+    assertEquals(Access.TOKEN, c.channels().get(1).subscribe());
+    assertEquals(Access.NONE, c.channels().get(1).publish());
+  }
+
+  @Test
+  void loadReportsErrorsWithTheFileAsSource() throws Exception {
+    Path file = write("unknown-key.yaml", "http:\n  prot: 1\n");
+    ConfigException e = loadFails(ConfigLoader.load(vertx, file.toString(), Map.of(), List.of()));
+    assertEquals("http.prot: unknown key in " + file, e.getMessage());
+  }
+
+  @Test
+  void loadReportsWrongTypeFromYaml() throws Exception {
+    Path file = write("wrong-type.yaml", "http:\n  port: abc\n");
+    ConfigException e = loadFails(ConfigLoader.load(vertx, file.toString(), Map.of(), List.of()));
+    assertEquals("http.port: expected an integer, got string \"abc\" in " + file, e.getMessage());
+  }
+
+  @Test
+  void loadMissingFile() {
+    String missing = tmp.resolve("missing.yaml").toString();
+    ConfigException e = loadFails(ConfigLoader.load(vertx, missing, Map.of(), List.of()));
+    assertEquals("config file " + missing + ": cannot read (missing or not readable)", e.getMessage());
+  }
+
+  @Test
+  void loadUnparseableYaml() throws Exception {
+    Path file = write("broken.yaml", "http:\n  port: [8080\n  path: \"/ws\n: : :\n\t- x\n");
+    ConfigException e = loadFails(ConfigLoader.load(vertx, file.toString(), Map.of(), List.of()));
+    assertStartsWith("config file " + file + ": cannot parse YAML: ", e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    assertFalse(e.getMessage().contains("\r"), e.getMessage());
+  }
+
+  @Test
+  void loadYamlWhoseTopLevelIsNotAMapping() throws Exception {
+    Path file = write("list.yaml", "- a\n- b\n");
+    ConfigException e = loadFails(ConfigLoader.load(vertx, file.toString(), Map.of(), List.of()));
+    assertStartsWith("config file " + file + ": cannot parse YAML: ", e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void loadEmptyYamlGivesDefaults() throws Exception {
+    Path file = write("empty.yaml", "");
+    GatewayConfig c = await(ConfigLoader.load(vertx, file.toString(), Map.of(),
+      List.of("auth.jwt.secret=" + SECRET, "cluster.enabled=false")));
+    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0), c.http());
+    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255), c.limits());
+    assertEquals(List.of(), c.channels());
+  }
+
+  @Test
+  void loadShippedConfig() throws Exception {
+    String secret = randomSecret(40);
+    GatewayConfig c = await(ConfigLoader.load(vertx, ConfigLoader.DEFAULT_FILE, Map.of(),
+      List.of("auth.jwt.secret=" + secret, "auth.jwt.secretFile=")));
+    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0), c.http());
+    assertEquals(new JwtConfig("HS256", secret, null, null, null, 5), c.auth().jwt());
+    assertFalse(c.auth().allowAnonymous());
+    assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
+    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1048576, 255), c.limits());
+    assertEquals(3, c.channels().size());
+    assertEquals("public.*", c.channels().get(0).pattern().toString());
+    assertEquals(Access.ALL, c.channels().get(0).subscribe());
+    assertEquals(Access.TOKEN, c.channels().get(0).publish());
+    assertEquals("chat.*", c.channels().get(1).pattern().toString());
+    assertEquals(Access.TOKEN, c.channels().get(1).subscribe());
+    assertEquals(Access.TOKEN, c.channels().get(1).publish());
+    assertEquals("system.*", c.channels().get(2).pattern().toString());
+    assertEquals(Access.TOKEN, c.channels().get(2).subscribe());
+    assertEquals(Access.NONE, c.channels().get(2).publish());
+  }
+
+  // ---------------------------------------------------------------- schema
+
+  @Test
+  void envNames() {
+    assertEquals("GATEWAY_HTTP_ALLOWED_ORIGINS", ConfigSchema.key("http.allowedOrigins").envName());
+    assertEquals("GATEWAY_HTTP_ALLOWEDORIGINS", ConfigSchema.key("http.allowedOrigins").compactEnvName());
+    assertEquals("GATEWAY_AUTH_JWT_LEEWAY_SECONDS", ConfigSchema.key("auth.jwt.leewaySeconds").envName());
+    assertEquals("GATEWAY_HTTP_PORT", ConfigSchema.key("http.port").envName());
+  }
+
+  @Test
+  void sections() {
+    assertTrue(ConfigSchema.isSection("auth"));
+    assertTrue(ConfigSchema.isSection("auth.jwt"));
+    assertFalse(ConfigSchema.isSection("auth.jwt.secret"));
+    assertFalse(ConfigSchema.isSection("au"));
+    assertFalse(ConfigSchema.isSection("channels"));
+  }
+}
