@@ -92,13 +92,18 @@ public final class GatewayMain implements Callable<Integer> {
 
   private static void installSignalHandlers(GatewayNode node) {
     Runnable shutdown = () -> {
+      int status = 0;
       try {
         node.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        Runtime.getRuntime().halt(0);
+        org.slf4j.LoggerFactory.getLogger(GatewayMain.class).info("stopped");
       } catch (Exception e) {
         System.err.println("pubsub-gateway: unclean shutdown: " + e);
-        Runtime.getRuntime().halt(1);
+        status = 1;
       }
+      if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+        logback.stop(); // flushes the async appender
+      }
+      System.exit(status);
     };
     sun.misc.SignalHandler handler = sig -> new Thread(shutdown, "gateway-shutdown").start();
     sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);

@@ -12,6 +12,7 @@ import io.pubsubgateway.transport.GatewayVerticle;
 import io.pubsubgateway.transport.NodeState;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -51,8 +52,23 @@ public final class GatewayNode {
 
   /** Starts a node; fails with a {@link ConfigException} for problems the operator must fix. */
   public static Future<GatewayNode> start(GatewayConfig config) {
-    return createVertx(config).compose(vertx -> deploy(vertx, config)
-      .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+    Promise<GatewayNode> started = Promise.promise();
+    createVertx(config).onComplete(created -> {
+      if (created.failed()) {
+        started.fail(created.cause());
+        return;
+      }
+      deploy(created.result(), config).onComplete(deployed -> {
+        if (deployed.succeeded()) {
+          started.complete(deployed.result());
+        } else {
+          // fail first: listeners of the close future would run on an event loop that close terminates
+          started.fail(deployed.cause());
+          created.result().close();
+        }
+      });
+    });
+    return started.future();
   }
 
   private static Future<Vertx> createVertx(GatewayConfig config) {

@@ -1,0 +1,183 @@
+package io.pubsubgateway.it;
+
+import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.TestConfig;
+import io.pubsubgateway.testing.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fat jar as a real process: start from a config file, serve, stop on SIGTERM; config errors. */
+class JarProcessIT {
+  private static final String JAR = System.getProperty("gateway.jar", "target/pubsub-gateway.jar");
+  private static Vertx clients;
+
+  @TempDir
+  static Path tmp;
+
+  @BeforeAll
+  static void setUp() {
+    clients = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    Await.result(clients.close());
+  }
+
+  /** A started process with its output collected line by line. */
+  private record Run(Process process, List<String> out, List<String> err) {
+    boolean printed(String text) {
+      return out.stream().anyMatch(l -> l.contains(text));
+    }
+  }
+
+  private static Run run(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    List<String> out = new CopyOnWriteArrayList<>();
+    List<String> err = new CopyOnWriteArrayList<>();
+    collect(p.getInputStream(), out);
+    collect(p.getErrorStream(), err);
+    return new Run(p, out, err);
+  }
+
+  private static void collect(java.io.InputStream in, List<String> lines) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // process ended
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static int exit(Run run, Duration timeout) throws InterruptedException {
+    assertTrue(run.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS), "process did not exit");
+    Thread.sleep(100); // let the readers take the last lines
+    return run.process().exitValue();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Path config(String yaml) throws IOException {
+    Path file = Files.createTempFile(tmp, "gateway", ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private static String secretFile() throws IOException {
+    Path secret = tmp.resolve("secret");
+    Files.writeString(secret, TestConfig.SECRET);
+    return secret.toString();
+  }
+
+  @Test
+  void startsFromAConfigFileServesAndStopsCleanlyOnSigterm() throws Exception {
+    int port = freePort();
+    Path conf = config("""
+      http:
+        port: %d
+      auth:
+        jwt:
+          secretFile: %s
+      cluster:
+        name: %s
+      channels:
+        - pattern: "news.*"
+          subscribe: all
+          publish: token
+      """.formatted(port, secretFile(), TestConfig.uniqueClusterName()));
+    Run token = run("token", "--conf", conf.toString(), "--sub", "writer", "--publish", "news.*");
+    assertEquals(0, exit(token, Duration.ofSeconds(60)), String.join("\n", token.err()));
+    String writerToken = token.out().get(token.out().size() - 1);
+
+    Run node = run("--conf", conf.toString());
+    try {
+      Await.until("node listening: " + node.out(), Duration.ofSeconds(60), () -> node.printed("listening on"));
+      Run reader = run("token", "--conf", conf.toString(), "--sub", "reader");
+      assertEquals(0, exit(reader, Duration.ofSeconds(60)));
+      WsClient sub = WsClient.connect(clients, port, reader.out().get(reader.out().size() - 1));
+      WsClient pub = WsClient.connect(clients, port, writerToken);
+      sub.subscribe("news.today");
+      pub.publish("news.today", new JsonObject().put("headline", "it works"));
+      assertEquals(new JsonObject().put("type", "rec").put("address", "news.today")
+        .put("body", new JsonObject().put("headline", "it works")), sub.next());
+
+      node.process().destroy(); // SIGTERM
+      assertEquals(1001, sub.awaitClose(Duration.ofSeconds(20)));
+      assertEquals(1001, pub.awaitClose(Duration.ofSeconds(20)));
+      assertEquals(0, exit(node, Duration.ofSeconds(30)), "exit status after SIGTERM");
+      assertTrue(node.out().stream().noneMatch(l -> l.contains(writerToken)), "token in the log");
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "unknown key|http:\\n  prot: 1|http.prot: unknown key",
+    "wrong type|http:\\n  port: eighty|http.port: expected an integer, got string \"eighty\"",
+    "unparseable YAML|http: [unclosed|cannot parse YAML",
+    "bad algorithm|auth:\\n  jwt:\\n    algorithm: HS999|auth.jwt.algorithm: must be one of HS256, RS256, ES256",
+  })
+  void configErrorsExitWithOneLineNamingTheKey(String name, String yaml, String expected) throws Exception {
+    Path conf = config(yaml.replace("\\n", "\n"));
+    Run run = run("--conf", conf.toString(), "--set", "cluster.enabled=false");
+    assertEquals(2, exit(run, Duration.ofSeconds(60)), name);
+    assertEquals(1, run.err().size(), "stderr: " + run.err());
+    assertTrue(run.err().get(0).startsWith("pubsub-gateway: config error: "), run.err().get(0));
+    assertTrue(run.err().get(0).contains(expected), run.err().get(0));
+  }
+
+  @Test
+  void missingSecretUnreadableFileAndPortInUseAreConfigErrors() throws Exception {
+    Path conf = config("cluster:\n  enabled: false\n");
+    assertConfigError(run("--conf", conf.toString()), "auth.jwt.secret: missing");
+    assertConfigError(run("--conf", tmp.resolve("nope.yaml").toString()), "config file " + tmp.resolve("nope.yaml"));
+    assertConfigError(run("--conf", conf.toString(), "--set", "auth.jwt.secretFile=" + tmp.resolve("absent")),
+      "auth.jwt.secretFile: " + tmp.resolve("absent") + " does not exist");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertConfigError(run("--conf", conf.toString(), "--set", "auth.jwt.secretFile=" + secretFile(),
+        "--set", "http.port=" + taken.getLocalPort()), "http.port: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
+  private static void assertConfigError(Run run, String expected) throws InterruptedException {
+    assertEquals(2, exit(run, Duration.ofSeconds(60)), "stderr: " + run.err());
+    assertEquals(1, run.err().size(), "stderr: " + run.err());
+    assertTrue(run.err().get(0).contains(expected), run.err().get(0));
+  }
+}
