@@ -65,8 +65,9 @@ public final class ConfigLoader {
         retriever.close();
         return Future.succeededFuture();
       })
-      .recover(err -> Future.failedFuture(new ConfigException(
-        "config file " + file + ": cannot parse YAML: " + oneLine(rootMessage(err)))));
+      .recover(err -> Future.failedFuture(new ConfigException("config file " + file + ": cannot parse YAML: "
+        + (root(err) instanceof ClassCastException ? "the top level must be a mapping of keys"
+        : oneLine(rootMessage(err))))));
   }
 
   private static void walk(JsonObject tree, String prefix, Map<String, Object> values, String source) {

@@ -152,6 +152,16 @@ final class Session implements Subscriber {
       sendError(e.code(), e.address(), e.getMessage(), e.id());
       return;
     }
+    try {
+      handleFrame(frame);
+    } catch (RuntimeException e) {
+      // a bug must cost this frame only, never the event loop or other connections
+      LOG.error("failed to handle a {} frame of user={}", frame.type().wire(), principal.user(), e);
+      sendError(ErrorCode.INTERNAL_ERROR, frame.address(), "internal error", frame.id());
+    }
+  }
+
+  private void handleFrame(ClientFrame frame) {
     switch (frame.type()) {
       case PING -> send(FrameCodec.PONG);
       case REGISTER -> handleRegister(frame);
