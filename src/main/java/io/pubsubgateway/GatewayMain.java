@@ -1,6 +1,8 @@
 package io.pubsubgateway;
 
 import io.pubsubgateway.auth.TokenMinter;
+import io.pubsubgateway.cli.PubCommand;
+import io.pubsubgateway.cli.SubCommand;
 import io.pubsubgateway.config.ConfigException;
 import io.pubsubgateway.config.ConfigLoader;
 import io.pubsubgateway.config.GatewayConfig;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "pubsub-gateway", mixinStandardHelpOptions = true, version = "pubsub-gateway 0.1.0",
   description = "Clustered WebSocket publish/subscribe gateway on the Vert.x event bus.",
-  subcommands = {GatewayMain.TokenCommand.class})
+  subcommands = {GatewayMain.TokenCommand.class, SubCommand.class, PubCommand.class})
 public final class GatewayMain implements Callable<Integer> {
 
   /** Options shared by every command: where the configuration comes from. */
@@ -52,10 +54,14 @@ public final class GatewayMain implements Callable<Integer> {
   ConfigOptions configOptions;
 
   public static void main(String[] args) {
-    configureLogging();
+    configureLogging(args.length > 0 && List.of("sub", "pub", "token").contains(args[0]));
     int code = new CommandLine(new GatewayMain())
       .setExecutionExceptionHandler((ex, cmd, parsed) -> {
         Throwable cause = ex instanceof ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+        if (cause instanceof io.pubsubgateway.cli.CliFailure f) {
+          System.err.println("pubsub: " + f.getMessage());
+          return f.status();
+        }
         if (cause instanceof ConfigException) {
           System.err.println("pubsub-gateway: config error: " + cause.getMessage());
           return 2;
@@ -64,15 +70,20 @@ public final class GatewayMain implements Callable<Integer> {
         return 1;
       })
       .execute(args);
-    if (code != 0 || args.length > 0 && (args[0].equals("token") || args[0].equals("--help")
+    if (code != 0 || args.length > 0 && (List.of("token", "sub", "pub").contains(args[0])
+      || args[0].equals("--help")
       || args[0].equals("-h") || args[0].equals("--version") || args[0].equals("-V"))) {
       System.exit(code);
     }
   }
 
-  private static void configureLogging() {
-    if (System.getProperty("logback.configurationFile") == null && Files.isReadable(Path.of("conf/logback.xml"))) {
-      System.setProperty("logback.configurationFile", "conf/logback.xml");
+  private static void configureLogging(boolean clientCommand) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      if (clientCommand) {
+        System.setProperty("logback.configurationFile", "logback-cli.xml");
+      } else if (Files.isReadable(Path.of("conf/logback.xml"))) {
+        System.setProperty("logback.configurationFile", "conf/logback.xml");
+      }
     }
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("hazelcast.logging.type", "slf4j");

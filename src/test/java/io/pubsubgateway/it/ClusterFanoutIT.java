@@ -2,17 +2,16 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.Registrations;
 import io.pubsubgateway.testing.TestConfig;
 import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.RegistrationInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,17 +65,8 @@ class ClusterFanoutIT {
     return nodes.get(node).port();
   }
 
-  /** Registrations of {@code address} in the cluster, as node {@code from} sees them. */
-  private static int registrations(GatewayNode from, String address) {
-    Promise<List<RegistrationInfo>> p = Promise.promise();
-    from.clusterManager().getRegistrations(address, p);
-    return Await.result(p.future()).size();
-  }
-
   private static void awaitRegistrations(String address, int expected) {
-    for (GatewayNode node : nodes) {
-      Await.until(expected + " registrations of " + address, () -> registrations(node, address) == expected);
-    }
+    Registrations.await(nodes, address, expected);
   }
 
   private WsClient client(int node) {

@@ -1,6 +1,7 @@
 package io.pubsubgateway.it;
 
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.ProcessRun;
 import io.pubsubgateway.testing.TestConfig;
 import io.pubsubgateway.testing.WsClient;
 import io.vertx.core.Vertx;
@@ -12,19 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,43 +43,10 @@ class JarProcessIT {
     Await.result(clients.close());
   }
 
-  /** A started process with its output collected line by line. */
-  private record Run(Process process, List<String> out, List<String> err) {
-    boolean printed(String text) {
-      return out.stream().anyMatch(l -> l.contains(text));
-    }
-  }
-
-  private static Run run(String... args) throws IOException {
+  private static ProcessRun run(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
-    List<String> out = new CopyOnWriteArrayList<>();
-    List<String> err = new CopyOnWriteArrayList<>();
-    collect(p.getInputStream(), out);
-    collect(p.getErrorStream(), err);
-    return new Run(p, out, err);
-  }
-
-  private static void collect(java.io.InputStream in, List<String> lines) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private static int exit(Run run, Duration timeout) throws InterruptedException {
-    assertTrue(run.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS), "process did not exit");
-    Thread.sleep(100); // let the readers take the last lines
-    return run.process().exitValue();
+    return ProcessRun.start(cmd);
   }
 
   private static int freePort() throws IOException {
@@ -120,16 +83,16 @@ class JarProcessIT {
           subscribe: all
           publish: token
       """.formatted(port, secretFile(), TestConfig.uniqueClusterName()));
-    Run token = run("token", "--conf", conf.toString(), "--sub", "writer", "--publish", "news.*");
-    assertEquals(0, exit(token, Duration.ofSeconds(60)), String.join("\n", token.err()));
-    String writerToken = token.out().get(token.out().size() - 1);
+    ProcessRun token = run("token", "--conf", conf.toString(), "--sub", "writer", "--publish", "news.*");
+    assertEquals(0, token.exit(Duration.ofSeconds(60)), String.join("\n", token.err()));
+    String writerToken = token.lastLine();
 
-    Run node = run("--conf", conf.toString());
+    ProcessRun node = run("--conf", conf.toString());
     try {
       Await.until("node listening: " + node.out(), Duration.ofSeconds(60), () -> node.printed("listening on"));
-      Run reader = run("token", "--conf", conf.toString(), "--sub", "reader");
-      assertEquals(0, exit(reader, Duration.ofSeconds(60)));
-      WsClient sub = WsClient.connect(clients, port, reader.out().get(reader.out().size() - 1));
+      ProcessRun reader = run("token", "--conf", conf.toString(), "--sub", "reader");
+      assertEquals(0, reader.exit(Duration.ofSeconds(60)));
+      WsClient sub = WsClient.connect(clients, port, reader.lastLine());
       WsClient pub = WsClient.connect(clients, port, writerToken);
       sub.subscribe("news.today");
       pub.publish("news.today", new JsonObject().put("headline", "it works"));
@@ -139,7 +102,7 @@ class JarProcessIT {
       node.process().destroy(); // SIGTERM
       assertEquals(1001, sub.awaitClose(Duration.ofSeconds(20)));
       assertEquals(1001, pub.awaitClose(Duration.ofSeconds(20)));
-      assertEquals(0, exit(node, Duration.ofSeconds(30)), "exit status after SIGTERM");
+      assertEquals(0, node.exit(Duration.ofSeconds(30)), "exit status after SIGTERM");
       assertTrue(node.out().stream().noneMatch(l -> l.contains(writerToken)), "token in the log");
     } finally {
       node.process().destroyForcibly();
@@ -155,8 +118,8 @@ class JarProcessIT {
   })
   void configErrorsExitWithOneLineNamingTheKey(String name, String yaml, String expected) throws Exception {
     Path conf = config(yaml.replace("\\n", "\n"));
-    Run run = run("--conf", conf.toString(), "--set", "cluster.enabled=false");
-    assertEquals(2, exit(run, Duration.ofSeconds(60)), name);
+    ProcessRun run = run("--conf", conf.toString(), "--set", "cluster.enabled=false");
+    assertEquals(2, run.exit(Duration.ofSeconds(60)), name);
     assertEquals(1, run.err().size(), "stderr: " + run.err());
     assertTrue(run.err().get(0).startsWith("pubsub-gateway: config error: "), run.err().get(0));
     assertTrue(run.err().get(0).contains(expected), run.err().get(0));
@@ -175,8 +138,8 @@ class JarProcessIT {
     }
   }
 
-  private static void assertConfigError(Run run, String expected) throws InterruptedException {
-    assertEquals(2, exit(run, Duration.ofSeconds(60)), "stderr: " + run.err());
+  private static void assertConfigError(ProcessRun run, String expected) throws InterruptedException {
+    assertEquals(2, run.exit(Duration.ofSeconds(60)), "stderr: " + run.err());
     assertEquals(1, run.err().size(), "stderr: " + run.err());
     assertTrue(run.err().get(0).contains(expected), run.err().get(0));
   }

@@ -1,0 +1,134 @@
+package io.pubsubgateway.client;
+
+import io.pubsubgateway.protocol.FrameType;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One open WebSocket of a {@link GatewayClient}: sends frames with request ids and matches the
+ * gateway's {@code ack}/{@code err} answers to them. Used only on the client's event loop.
+ */
+final class Connection {
+  private final Vertx vertx;
+  private final WebSocket ws;
+  private final String url;
+  private final Duration requestTimeout;
+  private final Map<String, Promise<Void>> pending = new HashMap<>();
+  private long nextId;
+  private long lastFrameAtMs = System.currentTimeMillis();
+
+  /** What the connection hands to its client. */
+  interface Listener {
+    void handleMessage(GatewayMessage message);
+
+    void handleUnsolicitedError(GatewayException error);
+  }
+
+  Connection(Vertx vertx, WebSocket ws, String url, Duration requestTimeout, Listener listener) {
+    this.vertx = vertx;
+    this.ws = ws;
+    this.url = url;
+    this.requestTimeout = requestTimeout;
+    ws.textMessageHandler(text -> handleText(text, listener));
+  }
+
+  String url() {
+    return url;
+  }
+
+  WebSocket socket() {
+    return ws;
+  }
+
+  long lastFrameAtMs() {
+    return lastFrameAtMs;
+  }
+
+  /** Sends {@code type} for {@code address} with a fresh id; completes on the gateway's ack or err. */
+  Future<Void> request(FrameType type, String address, Object body, Map<String, String> headers) {
+    String id = Long.toString(++nextId);
+    JsonObject frame = new JsonObject().put("type", type.wire()).put("address", address).put("id", id);
+    if (type == FrameType.PUBLISH) {
+      frame.put("body", body);
+      if (headers != null && !headers.isEmpty()) {
+        frame.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
+      }
+    }
+    Promise<Void> promise = Promise.promise();
+    pending.put(id, promise);
+    long timer = vertx.setTimer(requestTimeout.toMillis(), t -> {
+      Promise<Void> p = pending.remove(id);
+      if (p != null) {
+        p.fail(new GatewayException(GatewayException.TIMEOUT, "no answer from " + url + " within " + requestTimeout));
+      }
+    });
+    ws.writeTextMessage(frame.encode());
+    return promise.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  void ping() {
+    ws.writeTextMessage("{\"type\":\"ping\"}");
+  }
+
+  /** Fails every unanswered request (the connection is gone). */
+  void failPending(GatewayException error) {
+    for (Promise<Void> p : new ArrayList<>(pending.values())) {
+      p.tryFail(error);
+    }
+    pending.clear();
+  }
+
+  private void handleText(String text, Listener listener) {
+    lastFrameAtMs = System.currentTimeMillis();
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException e) {
+      return;
+    }
+    String type = frame.getString("type", "");
+    switch (type) {
+      case "rec" -> listener.handleMessage(new GatewayMessage(frame.getString("address"), frame.getValue("body"),
+        headers(frame.getJsonObject("headers"))));
+      case "ack" -> {
+        Promise<Void> p = pending.remove(String.valueOf(frame.getValue("id")));
+        if (p != null) {
+          p.tryComplete();
+        }
+      }
+      case "err" -> {
+        GatewayException error = new GatewayException(String.valueOf(frame.getValue("body")),
+          frame.getString("message", "refused") + (frame.getString("address") == null ? "" : " (" + frame.getString("address") + ")"));
+        Object id = frame.getValue("id");
+        Promise<Void> p = id == null ? null : pending.remove(String.valueOf(id));
+        if (p != null) {
+          p.tryFail(error);
+        } else {
+          listener.handleUnsolicitedError(error);
+        }
+      }
+      default -> {
+        // pong and future frame types: liveness only
+      }
+    }
+  }
+
+  private static Map<String, String> headers(JsonObject json) {
+    if (json == null || json.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    return Map.copyOf(map);
+  }
+}

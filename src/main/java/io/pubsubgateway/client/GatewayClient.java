@@ -1,0 +1,396 @@
+package io.pubsubgateway.client;
+
+import io.pubsubgateway.protocol.FrameType;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Java client of pubsub-gateway: subscribe and publish without WebSocket code, with reconnect
+ * (exponential backoff with jitter, round-robin over the node URLs so a dead node is skipped),
+ * automatic re-subscription, and token refresh through the supplier at every (re)connect.
+ *
+ * <p>Use from plain Java ({@link #create(GatewayClientOptions)} owns a Vert.x instance) or inside a
+ * Vert.x application ({@link #create(Vertx, GatewayClientOptions)}). Methods are thread-safe;
+ * handlers run on the client's event loop. A refused token (HTTP 401/403) or a terminal close
+ * code (4500-4999) stops reconnecting and reports {@link ClientState#CLOSED} with the reason.
+ */
+public final class GatewayClient {
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final Context context;
+  private final GatewayClientOptions options;
+  private final List<URI> urls;
+  private final WebSocketClient wsClient;
+  private final Random random = new Random();
+  private final Map<String, ChannelSubs> channels = new LinkedHashMap<>();
+  private volatile Handler<StateChange> stateHandler = s -> { };
+  private volatile Handler<Throwable> exceptionHandler = e -> { };
+  private ClientState state;
+  private Connection connection;
+  private Promise<Void> connectPromise;
+  private int urlIndex;
+  private int failedAttempts;
+  private long retryTimer = -1;
+  private long pingTimer = -1;
+  private boolean closed;
+
+  /** The handlers of one channel and whether this connection registered it at the gateway. */
+  private static final class ChannelSubs {
+    final List<SubscriptionImpl> subs = new ArrayList<>();
+    boolean registered;
+  }
+
+  private final class SubscriptionImpl implements Subscription {
+    final String channel;
+    final Handler<GatewayMessage> handler;
+    final Promise<Subscription> ready = Promise.promise();
+
+    SubscriptionImpl(String channel, Handler<GatewayMessage> handler) {
+      this.channel = channel;
+      this.handler = handler;
+    }
+
+    @Override
+    public String channel() {
+      return channel;
+    }
+
+    @Override
+    public Future<Void> unsubscribe() {
+      return onLoop(() -> removeSubscription(this));
+    }
+  }
+
+  private GatewayClient(Vertx vertx, boolean ownsVertx, GatewayClientOptions options) {
+    options.validate();
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.options = options;
+    this.urls = options.getUrls();
+    this.context = vertx.getOrCreateContext();
+    this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)
+      .setConnectTimeout((int) options.getConnectTimeout().toMillis()));
+  }
+
+  /** A client with its own Vert.x instance, closed by {@link #close()}. */
+  public static GatewayClient create(GatewayClientOptions options) {
+    return new GatewayClient(Vertx.vertx(), true, options);
+  }
+
+  /** A client on an application's Vert.x instance. */
+  public static GatewayClient create(Vertx vertx, GatewayClientOptions options) {
+    return new GatewayClient(vertx, false, options);
+  }
+
+  /** Called on every state change. */
+  public GatewayClient stateHandler(Handler<StateChange> handler) {
+    this.stateHandler = handler == null ? s -> { } : handler;
+    return this;
+  }
+
+  /** Called for errors no future receives (a failed re-subscription, a throwing message handler). */
+  public GatewayClient exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler == null ? e -> { } : handler;
+    return this;
+  }
+
+  /** Connects; completes on the first connection, fails when closed for good before that. */
+  public Future<Void> connect() {
+    return onLoop(() -> {
+      if (closed) {
+        return Future.failedFuture(new GatewayException(GatewayException.CLOSED, "client closed"));
+      }
+      if (connectPromise == null) {
+        connectPromise = Promise.promise();
+        attempt();
+      }
+      return connectPromise.future();
+    });
+  }
+
+  /**
+   * Subscribes {@code handler} to {@code channel}. Completes once the gateway acknowledged it (so
+   * a publish from any node reaches it), fails with the gateway's code (e.g. {@code access_denied}).
+   * Subscriptions survive reconnects: they are registered again on the new connection.
+   */
+  public Future<Subscription> subscribe(String channel, Handler<GatewayMessage> handler) {
+    return onLoop(() -> {
+      if (closed) {
+        return Future.failedFuture(new GatewayException(GatewayException.CLOSED, "client closed"));
+      }
+      SubscriptionImpl sub = new SubscriptionImpl(channel, handler);
+      ChannelSubs subs = channels.computeIfAbsent(channel, c -> new ChannelSubs());
+      subs.subs.add(sub);
+      if (subs.registered) {
+        sub.ready.complete(sub);
+      } else if (subs.subs.size() == 1 && connection != null) {
+        register(connection, channel, subs);
+      }
+      return sub.ready.future();
+    });
+  }
+
+  /** Publishes a JSON body; see {@link #publish(String, Object, Map)}. */
+  public Future<Void> publish(String channel, Object body) {
+    return publish(channel, body, Map.of());
+  }
+
+  /**
+   * Publishes to every subscriber of {@code channel} in the cluster. Completes on the gateway's
+   * ack; fails fast with {@code disconnected} or {@code write_queue_full} instead of buffering.
+   */
+  public Future<Void> publish(String channel, Object body, Map<String, String> headers) {
+    return onLoop(() -> {
+      Connection c = connection;
+      if (c == null) {
+        return Future.failedFuture(new GatewayException(GatewayException.DISCONNECTED, "not connected"));
+      }
+      if (c.socket().writeQueueFull()) {
+        return Future.failedFuture(new GatewayException(GatewayException.WRITE_QUEUE_FULL,
+          "more than " + options.getWriteQueueMaxBytes() + " bytes waiting to be sent"));
+      }
+      return c.request(FrameType.PUBLISH, channel, body, headers);
+    });
+  }
+
+  /** Closes the connection (1000) and, when the client owns it, its Vert.x instance. */
+  public Future<Void> close() {
+    Future<Void> closing = onLoop(() -> {
+      Connection c = connection;
+      terminate(GatewayException.CLOSED, "closed by the application", c == null ? null : c.url(), 1000);
+      return c == null ? Future.succeededFuture() : c.socket().close((short) 1000, "client closed")
+        .recover(err -> Future.succeededFuture());
+    });
+    if (!ownsVertx) {
+      return closing;
+    }
+    Promise<Void> done = Promise.promise();
+    // closed from a plain thread: listeners of vertx.close() must not run on the loops it stops
+    closing.onComplete(ar -> new Thread(() -> vertx.close().toCompletionStage()
+      .whenComplete((v, e) -> done.tryComplete()), "gateway-client-close").start());
+    return done.future();
+  }
+
+  /** The current state (null before {@link #connect()}). */
+  public ClientState state() {
+    return state;
+  }
+
+  /** The URL of the node this client is connected to, or null. */
+  public String connectedUrl() {
+    Connection c = connection;
+    return c == null ? null : c.url();
+  }
+
+  private <T> Future<T> onLoop(Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private void attempt() {
+    retryTimer = -1;
+    if (closed) {
+      return;
+    }
+    URI uri = urls.get(urlIndex % urls.size());
+    setState(ClientState.CONNECTING, uri.toString(), -1, null);
+    token().compose(token -> wsClient.connect(connectOptions(uri, token))).onComplete(ar -> {
+      if (closed) {
+        if (ar.succeeded()) {
+          ar.result().close();
+        }
+      } else if (ar.succeeded()) {
+        handleConnected(uri.toString(), ar.result());
+      } else if (ar.cause() instanceof UpgradeRejectedException rejected
+        && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
+        terminate(GatewayException.AUTH_REJECTED, "token rejected by " + uri + " (HTTP " + rejected.getStatus() + ")",
+          uri.toString(), rejected.getStatus());
+      } else {
+        scheduleReconnect(uri.toString(), ar.cause() instanceof UpgradeRejectedException r ? r.getStatus() : -1,
+          String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  private Future<String> token() {
+    try {
+      if (options.tokenSupplier() != null) {
+        Supplier<String> supplier = options.tokenSupplier();
+        return vertx.executeBlocking(supplier::get, false);
+      }
+      return options.asyncTokenSupplier().get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private WebSocketConnectOptions connectOptions(URI uri, String token) {
+    boolean ssl = "wss".equals(uri.getScheme());
+    int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+    String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+      + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    return new WebSocketConnectOptions().setHost(uri.getHost()).setPort(port).setSsl(ssl).setURI(path)
+      .setAllowOriginHeader(false).addHeader("Authorization", "Bearer " + token);
+  }
+
+  private void handleConnected(String url, WebSocket ws) {
+    failedAttempts = 0;
+    ws.setWriteQueueMaxSize(options.getWriteQueueMaxBytes());
+    Connection c = new Connection(vertx, ws, url, options.getRequestTimeout(), new Connection.Listener() {
+      @Override
+      public void handleMessage(GatewayMessage message) {
+        deliver(message);
+      }
+
+      @Override
+      public void handleUnsolicitedError(GatewayException error) {
+        exceptionHandler.handle(error);
+      }
+    });
+    connection = c;
+    ws.closeHandler(v -> handleClosed(c, ws.closeStatusCode() == null ? 1006 : ws.closeStatusCode(), ws.closeReason()));
+    ws.exceptionHandler(err -> { });
+    long interval = options.getPingInterval().toMillis();
+    pingTimer = vertx.setPeriodic(interval, t -> {
+      if (System.currentTimeMillis() - c.lastFrameAtMs() > 2 * interval) {
+        ws.close((short) 1000, "no answer to pings"); // lost: the close handler reconnects
+      } else {
+        c.ping();
+      }
+    });
+    setState(ClientState.CONNECTED, url, -1, null);
+    channels.forEach((channel, subs) -> register(c, channel, subs));
+    if (connectPromise != null) {
+      connectPromise.tryComplete();
+    }
+  }
+
+  private void register(Connection c, String channel, ChannelSubs subs) {
+    c.request(FrameType.REGISTER, channel, null, null).onComplete(ar -> {
+      if (connection != c || channels.get(channel) != subs) {
+        return; // connection lost meanwhile (re-registered on the next one) or unsubscribed
+      }
+      if (ar.succeeded()) {
+        subs.registered = true;
+        subs.subs.forEach(s -> s.ready.tryComplete(s));
+      } else {
+        channels.remove(channel);
+        boolean reported = false;
+        for (SubscriptionImpl s : subs.subs) {
+          reported |= s.ready.tryFail(ar.cause());
+        }
+        if (!reported) {
+          exceptionHandler.handle(ar.cause()); // a re-subscription after reconnect was refused
+        }
+      }
+    });
+  }
+
+  private Future<Void> removeSubscription(SubscriptionImpl sub) {
+    ChannelSubs subs = channels.get(sub.channel);
+    if (subs == null || !subs.subs.remove(sub)) {
+      return Future.succeededFuture();
+    }
+    if (!subs.subs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    channels.remove(sub.channel);
+    Connection c = connection;
+    return c == null || !subs.registered ? Future.succeededFuture()
+      : c.request(FrameType.UNREGISTER, sub.channel, null, null);
+  }
+
+  private void deliver(GatewayMessage message) {
+    ChannelSubs subs = channels.get(message.channel());
+    if (subs == null) {
+      return;
+    }
+    for (SubscriptionImpl s : new ArrayList<>(subs.subs)) {
+      try {
+        s.handler.handle(message);
+      } catch (RuntimeException e) {
+        exceptionHandler.handle(e);
+      }
+    }
+  }
+
+  private void handleClosed(Connection c, int code, String reason) {
+    if (connection != c) {
+      return;
+    }
+    connection = null;
+    vertx.cancelTimer(pingTimer);
+    c.failPending(new GatewayException(GatewayException.DISCONNECTED, "connection to " + c.url() + " lost"));
+    channels.values().forEach(s -> s.registered = false);
+    if (closed) {
+      return;
+    }
+    setState(ClientState.DISCONNECTED, c.url(), code, reason);
+    if (code >= 4500 && code <= 4999) {
+      terminate(GatewayException.CLOSED, "closed by the gateway: " + code + " " + reason, c.url(), code);
+    } else {
+      scheduleReconnect(c.url(), code, reason);
+    }
+  }
+
+  private void scheduleReconnect(String url, int code, String reason) {
+    failedAttempts++;
+    ReconnectPolicy policy = options.getReconnectPolicy();
+    if (!policy.allows(failedAttempts)) {
+      terminate(GatewayException.UNREACHABLE, "no node reachable (last: " + url + ": " + reason + ")", url, code);
+      return;
+    }
+    urlIndex++; // round-robin: the next attempt goes to the next node
+    Duration delay = policy.delay(failedAttempts, random);
+    setState(ClientState.RECONNECTING, urls.get(urlIndex % urls.size()).toString(), code, reason);
+    retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> attempt());
+  }
+
+  private void terminate(String errorCode, String reason, String url, int code) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+    }
+    vertx.cancelTimer(pingTimer);
+    GatewayException error = new GatewayException(errorCode, reason);
+    if (connectPromise != null) {
+      connectPromise.tryFail(error);
+    }
+    channels.values().forEach(subs -> subs.subs.forEach(s -> s.ready.tryFail(error)));
+    setState(ClientState.CLOSED, url, code, reason);
+  }
+
+  private void setState(ClientState newState, String url, int code, String reason) {
+    state = newState;
+    try {
+      stateHandler.handle(new StateChange(newState, url, code, reason));
+    } catch (RuntimeException e) {
+      exceptionHandler.handle(e);
+    }
+  }
+}
