@@ -13,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +34,7 @@ class CliIT {
 
   @BeforeAll
   static void startNode() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = ProcessRun.freeLoopbackPort();
     url = "ws://127.0.0.1:" + port + "/ws";
     Path secret = tmp.resolve("secret");
     Files.writeString(secret, TestConfig.SECRET);

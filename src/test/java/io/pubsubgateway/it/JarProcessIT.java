@@ -49,12 +49,6 @@ class JarProcessIT {
     return ProcessRun.start(cmd);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   private static Path config(String yaml) throws IOException {
     Path file = Files.createTempFile(tmp, "gateway", ".yaml");
     Files.writeString(file, yaml);
@@ -69,7 +63,7 @@ class JarProcessIT {
 
   @Test
   void startsFromAConfigFileServesAndStopsCleanlyOnSigterm() throws Exception {
-    int port = freePort();
+    int port = ProcessRun.freeLoopbackPort();
     Path conf = config("""
       http:
         port: %d

@@ -55,6 +55,13 @@ public record ProcessRun(Process process, List<String> out, List<String> err) {
     return process.exitValue();
   }
 
+  /** A TCP port free on the loopback interface right now (for a process to listen on). */
+  public static int freeLoopbackPort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   /** The last line of stdout. */
   public String lastLine() {
     return out.get(out.size() - 1);
