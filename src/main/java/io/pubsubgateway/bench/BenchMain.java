@@ -1,0 +1,151 @@
+package io.pubsubgateway.bench;
+
+import io.pubsubgateway.bench.report.BenchReport;
+import io.pubsubgateway.bench.report.SystemResult;
+import io.pubsubgateway.bench.systems.SystemUnderTest;
+import io.pubsubgateway.bench.systems.Systems;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The benchmark tool ({@code scripts/bench.sh}): starts each system under test on loopback, drives
+ * it from load-generator processes, stops it, prints a table and writes JSON and SVG results.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.Worker.class},
+  description = "Side-by-side benchmarks of pubsub-gateway and its peers on this machine.")
+public final class BenchMain implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-cli.xml");
+    }
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.out);
+    return 1;
+  }
+
+  /** Options every scenario has. */
+  static class Common {
+    @Option(names = "--systems", split = ",", description = "Systems to measure (default: all): ${COMPLETION-CANDIDATES}")
+    List<String> systems = new ArrayList<>(Systems.names());
+
+    @Option(names = "--results", description = "Results folder (default: ${DEFAULT-VALUE})", defaultValue = "target/bench-results")
+    Path results;
+
+    @Option(names = "--jar", description = "The gateway fat jar (default: ${DEFAULT-VALUE})", defaultValue = "target/pubsub-gateway.jar")
+    Path jar;
+
+    @Option(names = "--server-jvm-flags", description = "JVM flags of every Java server, ours and peers (default: ${DEFAULT-VALUE})",
+      defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC")
+    String serverJvmFlags;
+
+    @Option(names = "--base-port", description = "First port used by the systems (default: ${DEFAULT-VALUE})", defaultValue = "19100")
+    int basePort;
+
+    @Option(names = "--smoke", description = "Tiny sizes, one trial per system; fails unless every system was measured with zero loss")
+    boolean smoke;
+
+    List<String> jvmFlags() {
+      return Arrays.stream(serverJvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+  }
+
+  @Command(name = "fanout", mixinStandardHelpOptions = true,
+    description = "P publishers, S subscribers on one channel: highest delivered rate with zero loss and p99 <= 100 ms, "
+      + "latency at half that rate and at a fixed load.")
+  static final class Fanout extends Common implements Callable<Integer> {
+    @Option(names = "--subscribers", defaultValue = "500", description = "Subscribers (default: ${DEFAULT-VALUE})")
+    int subscribers;
+
+    @Option(names = "--publishers", defaultValue = "1", description = "Publishers (default: ${DEFAULT-VALUE})")
+    int publishers;
+
+    @Option(names = "--size", defaultValue = "64", description = "Message body bytes (default: ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--trial-seconds", defaultValue = "3", description = "Length of one trial (default: ${DEFAULT-VALUE})")
+    double trialSeconds;
+
+    @Option(names = "--start-rate", defaultValue = "50000", description = "First offered deliveries/s (default: ${DEFAULT-VALUE})")
+    double startRate;
+
+    @Option(names = "--fixed-rate", defaultValue = "25000", description = "Common load for the latency comparison, deliveries/s (default: ${DEFAULT-VALUE})")
+    double fixedRate;
+
+    @Option(names = "--max-trials", defaultValue = "12", description = "Trials per system in the search (default: ${DEFAULT-VALUE})")
+    int maxTrials;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Load-generator processes for the subscribers (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Override
+    public Integer call() throws Exception {
+      FanoutScenario.Params params = smoke
+        ? new FanoutScenario.Params(Math.min(subscribers, 20), 1, size, 1, 2000, 2000, 1, 1, true)
+        : new FanoutScenario.Params(subscribers, publishers, size, trialSeconds, startRate, fixedRate, maxTrials, workers, false);
+      return run("fanout", params.toJson(), params);
+    }
+
+    private int run(String scenario, JsonObject paramsJson, FanoutScenario.Params params) throws Exception {
+      Path work = Files.createDirectories(results.resolve("work"));
+      Progress progress = new Progress(scenario);
+      FanoutScenario fanout = new FanoutScenario(params, jar, work, progress);
+      List<SystemResult> measured = new ArrayList<>();
+      int port = basePort;
+      for (String name : systems) {
+        try (SystemUnderTest system = Systems.create(name, jar, jvmFlags(), work, port)) {
+          measured.add(fanout.measure(system));
+        } catch (Exception e) {
+          progress.status(name, "FAILED: " + e);
+          measured.add(new SystemResult(name, 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            java.util.Map.of("error", String.valueOf(e.getMessage()))));
+        }
+        port += 10;
+      }
+      System.out.println(BenchReport.table(scenario, measured));
+      Path[] written = BenchReport.write(results, scenario, paramsJson, BenchReport.machine(), measured);
+      System.out.println("results: " + Arrays.toString(written));
+      boolean allMeasured = measured.stream().allMatch(r -> r.throughputPerSec() > 0 && r.loss() == 0 && r.duplicates() == 0);
+      if (smoke && !allMeasured) {
+        System.err.println("smoke run failed: a system was not measured, or lost or duplicated messages");
+        return 1;
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "worker", hidden = true, description = "A load-generator process (started by the scenarios)")
+  static final class Worker implements Callable<Integer> {
+    @Option(names = "--dialect", required = true)
+    Dialect dialect;
+    @Option(names = "--channel", required = true)
+    String channel;
+    @Option(names = "--connections", required = true)
+    int connections;
+    @Option(names = "--urls", required = true, split = ",")
+    List<String> urls;
+    @Option(names = "--url-offset", defaultValue = "0")
+    int urlOffset;
+    @Option(names = "--local-address")
+    String localAddress;
+
+    @Override
+    public Integer call() throws Exception {
+      SubscriberWorker.run(dialect, channel, connections, urls, urlOffset, localAddress);
+      return 0;
+    }
+  }
+}

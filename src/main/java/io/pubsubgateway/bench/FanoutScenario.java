@@ -1,0 +1,241 @@
+package io.pubsubgateway.bench;
+
+import io.pubsubgateway.bench.report.SystemResult;
+import io.pubsubgateway.bench.systems.SystemUnderTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code fanout}: P publishers and S subscribers on one channel (subscribers spread over the nodes,
+ * publishers on the first node). For each system: the highest delivered rate with zero loss, no
+ * duplicate, p99 at most 100 ms and the offered rate achieved (ramp x2, then bisection), then the
+ * latency at half that rate and at a fixed common load. Every message carries its sequence number
+ * and send time; loss, duplicates and latency are counted by the subscribers themselves.
+ */
+final class FanoutScenario {
+  static final String CHANNEL = "bench.fan";
+  private static final double MAX_P99_MS = 100;
+
+  /** Parameters of a run. */
+  record Params(int subscribers, int publishers, int size, double trialSeconds, double startDeliveries,
+                double fixedDeliveries, int maxTrials, int workers, boolean smoke) {
+    JsonObject toJson() {
+      return new JsonObject().put("subscribers", subscribers).put("publishers", publishers).put("size", size)
+        .put("trialSeconds", trialSeconds).put("startDeliveries", startDeliveries).put("fixedDeliveries", fixedDeliveries)
+        .put("maxTrials", maxTrials).put("workers", workers).put("smoke", smoke);
+    }
+  }
+
+  /** One trial at one offered rate. */
+  record Trial(double rate, double achievedRate, long expected, long unique, long duplicates, Histogram latency,
+               double cpuSeconds, double seconds) {
+    long loss() {
+      return expected - unique;
+    }
+
+    double deliveriesPerSec() {
+      return unique / seconds;
+    }
+
+    double p99Ms() {
+      return latency.getValueAtPercentile(99) / 1000.0;
+    }
+
+    boolean passed() {
+      return loss() == 0 && duplicates == 0 && p99Ms() <= MAX_P99_MS && achievedRate >= 0.95 * rate;
+    }
+  }
+
+  private final Params params;
+  private final Path jar;
+  private final Path workDir;
+  private final Progress progress;
+
+  FanoutScenario(Params params, Path jar, Path workDir, Progress progress) {
+    this.params = params;
+    this.jar = jar;
+    this.workDir = workDir;
+    this.progress = progress;
+  }
+
+  /** Measures one system, started and stopped here. */
+  SystemResult measure(SystemUnderTest system) throws Exception {
+    progress.status(system.name(), "starting");
+    system.start();
+    List<WorkerHandle> workers = new ArrayList<>();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    try {
+      int perWorker = (int) Math.ceil(params.subscribers() / (double) params.workers());
+      for (int w = 0; w < params.workers(); w++) {
+        int n = Math.min(perWorker, params.subscribers() - w * perWorker);
+        if (n > 0) {
+          workers.add(WorkerHandle.start(jar, workDir.resolve("worker-" + system.name() + "-" + w + ".log"),
+            system.dialect(), CHANNEL, n, system.urls(), w * perWorker, "127.0.0." + (2 + w)));
+        }
+      }
+      int connected = 0;
+      for (WorkerHandle w : workers) {
+        connected += w.await("ready", Duration.ofSeconds(180)).getInteger("connections");
+      }
+      if (connected != params.subscribers()) {
+        throw new IllegalStateException(system.name() + ": only " + connected + " of " + params.subscribers()
+          + " subscribers connected");
+      }
+      WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
+      Publisher publisher = Publisher.connect(vertx, client, system.urls().get(0), system.dialect(),
+        params.publishers(), CHANNEL, params.size()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return search(system, workers, publisher);
+    } finally {
+      workers.forEach(WorkerHandle::close);
+      vertx.close();
+      system.close();
+    }
+  }
+
+  /** Publishes warm-up messages until every subscriber got one: subscriptions are live everywhere. */
+  private void warmup(SystemUnderTest system, List<WorkerHandle> workers, Publisher publisher) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      publisher.warmup();
+      Thread.sleep(100);
+      long warm = 0;
+      for (WorkerHandle w : workers) {
+        warm += w.call(new JsonObject().put("cmd", "status"), "status", Duration.ofSeconds(30)).getLong("warm");
+      }
+      if (warm == params.subscribers()) {
+        return;
+      }
+      progress.status(system.name(), "warming up: " + warm + "/" + params.subscribers() + " subscribers live");
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(system.name() + ": only " + warm + " subscribers received the warm-up");
+      }
+    }
+  }
+
+  private SystemResult search(SystemUnderTest system, List<WorkerHandle> workers, Publisher publisher) throws Exception {
+    int s = params.subscribers();
+    double rate = params.startDeliveries() / s;
+    if (!params.smoke()) {
+      // unscored: lets the JIT of every process (servers and generators) warm up before anything counts
+      Trial warm = trial(system, workers, publisher, rate);
+      progress.status(system.name(), "JIT warm-up trial: " + Progress.si(warm.deliveriesPerSec()) + " deliveries/s");
+    }
+    Trial best = null;
+    Trial failed = null;
+    int trials = 0;
+    double retriedRate = -1;
+    while (trials < params.maxTrials()) {
+      Trial t = trial(system, workers, publisher, rate);
+      trials++;
+      progress.status(system.name(), String.format("trial %d: offered %s deliveries/s -> %s, loss %d, p99 %.1f ms: %s",
+        trials, Progress.si(rate * s), Progress.si(t.deliveriesPerSec()), t.loss(), t.p99Ms(), t.passed() ? "pass" : "fail"));
+      if (params.smoke()) {
+        best = t;
+        break;
+      }
+      if (t.passed()) {
+        best = best == null || t.deliveriesPerSec() > best.deliveriesPerSec() ? t : best;
+        rate = failed == null ? rate * 2 : (rate + failed.rate()) / 2;
+      } else if (rate != retriedRate) {
+        retriedRate = rate; // a failure is confirmed once: one noisy trial must not cap the search
+        continue;
+      } else {
+        failed = failed == null || t.rate() < failed.rate() ? t : failed;
+        rate = best == null ? rate / 2 : (best.rate() + failed.rate()) / 2;
+      }
+      if (best != null && failed != null && (failed.rate() - best.rate()) / best.rate() < 0.1) {
+        break;
+      }
+    }
+    if (best == null) {
+      return result(system, null, null, null, Map.of("note", "no passing trial"));
+    }
+    Trial half = params.smoke() ? best : trial(system, workers, publisher, best.rate() / 2);
+    Trial fixed = params.smoke() ? best : trial(system, workers, publisher, params.fixedDeliveries() / s);
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("p99MsAtFixedLoad", round(fixed.p99Ms()));
+    extra.put("fixedLoadDeliveriesPerSec", round(fixed.rate() * s));
+    extra.put("lossAtFixedLoad", fixed.loss());
+    extra.put("trials", trials);
+    long reconnects = 0;
+    for (WorkerHandle w : workers) {
+      reconnects += w.call(new JsonObject().put("cmd", "status"), "status", Duration.ofSeconds(30)).getLong("reconnects");
+    }
+    extra.put("subscriberReconnects", reconnects);
+    return result(system, best, half, fixed, extra);
+  }
+
+  private SystemResult result(SystemUnderTest system, Trial best, Trial half, Trial fixed, Map<String, Object> extra) {
+    if (best == null) {
+      return new SystemResult(system.name(), 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, extra);
+    }
+    Histogram h = half.latency();
+    double cpuMicros = best.unique() == 0 ? Double.NaN : best.cpuSeconds() * 1e6 / best.unique();
+    return new SystemResult(system.name(), round(best.deliveriesPerSec()), best.loss() + half.loss(),
+      best.duplicates() + half.duplicates(), round(half.rate() * params.subscribers()),
+      h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
+      h.getMaxValue() / 1000.0, round(cpuMicros), extra);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  /** One trial: reset the subscribers, publish for trialSeconds at {@code rate}, let it drain, collect. */
+  Trial trial(SystemUnderTest system, List<WorkerHandle> workers, Publisher publisher, double rate) throws Exception {
+    // every subscriber must be live before a trial: one cut off in an earlier overload has reconnected
+    for (WorkerHandle w : workers) {
+      w.call(new JsonObject().put("cmd", "rewarm"), "rewarm", Duration.ofSeconds(30));
+    }
+    warmup(system, workers, publisher);
+    int perPublisher = Math.max(1, (int) Math.round(rate * params.trialSeconds() / publisher.count()));
+    for (WorkerHandle w : workers) {
+      w.call(new JsonObject().put("cmd", "reset").put("publishers", publisher.count()).put("messages", perPublisher),
+        "reset", Duration.ofSeconds(30));
+    }
+    long expected = (long) perPublisher * publisher.count() * params.subscribers();
+    double cpuBefore = ProcStats.cpuSeconds(system.pids());
+    long start = System.nanoTime();
+    double achieved = publisher.run(rate, perPublisher).toCompletionStage().toCompletableFuture()
+      .get((long) (params.trialSeconds() * 20 + 60), TimeUnit.SECONDS);
+    long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (true) {
+      long unique = 0;
+      for (WorkerHandle w : workers) {
+        unique += w.call(new JsonObject().put("cmd", "status"), "status", Duration.ofSeconds(30)).getLong("unique");
+      }
+      if (unique >= expected || System.nanoTime() > drainDeadline) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = ProcStats.cpuSeconds(system.pids()) - cpuBefore;
+    Histogram latency = new Histogram(SubscriberWorker.MAX_LATENCY_MICROS, 3);
+    long unique = 0;
+    long duplicates = 0;
+    for (WorkerHandle w : workers) {
+      JsonObject report = w.call(new JsonObject().put("cmd", "report"), "report", Duration.ofSeconds(60));
+      unique += report.getLong("unique");
+      duplicates += report.getLong("duplicates");
+      latency.add(Histogram.decodeFromCompressedByteBuffer(
+        ByteBuffer.wrap(Base64.getDecoder().decode(report.getString("histogram"))), 0));
+    }
+    // from the first publish to the moment every subscriber had everything (or the drain gave up)
+    return new Trial(rate, achieved, expected, unique, duplicates, latency, cpu, seconds);
+  }
+}

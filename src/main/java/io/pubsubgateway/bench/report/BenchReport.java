@@ -1,0 +1,325 @@
+package io.pubsubgateway.bench.report;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the {@link SystemResult}s of one scenario into reports: a fixed-width text table for the terminal
+ * ({@link #table}), a JSON file plus an SVG chart on disk ({@link #write}), and a description of the machine the
+ * run happened on ({@link #machine}).
+ *
+ * <p>Headline ratios are derived generically from the system names: every system whose name starts with
+ * {@code gateway} is compared (throughput) with every other system of the same node-count suffix ({@code ""} or
+ * {@code -N}) and with {@code raw-vertx} and {@code nats}; every {@code gateway-N} is also compared with
+ * {@code gateway} on server CPU per delivery. In JSON the throughput ratios are keyed {@code "a/b"} and the CPU
+ * ratios {@code "cpu a/b"}; a ratio with a zero or undefined denominator is {@code null}.
+ */
+public final class BenchReport {
+  private static final Pattern NODE_SUFFIX = Pattern.compile("-\\d+$");
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+  /** One derived ratio: what the table prints ({@code label = 1.07x}) and its JSON key. */
+  record Ratio(String label, String key, double value) {
+  }
+
+  private BenchReport() {
+  }
+
+  /**
+   * A fixed-width table (one row per system), followed by a throughput ratio matrix (row / column), the headline
+   * ratio lines ({@code gateway / nats = 1.07x}) and the {@code extra} entries of each system.
+   */
+  public static String table(String scenario, List<SystemResult> results) {
+    List<String> headers = List.of("system", "throughput/s", "loss", "dup", "latency load/s", "p50 ms", "p99 ms",
+      "p99.9 ms", "max ms", "CPU µs/delivery");
+    List<List<String>> rows = new ArrayList<>();
+    for (SystemResult r : results) {
+      rows.add(List.of(name(r), rate(r.throughputPerSec()), Long.toString(r.loss()), Long.toString(r.duplicates()),
+        rate(r.latencyLoadPerSec()), millis(r.p50Ms()), millis(r.p99Ms()), millis(r.p999Ms()), millis(r.maxMs()),
+        Double.isFinite(r.cpuMicrosPerDelivery()) ? String.format(Locale.ROOT, "%.2f", r.cpuMicrosPerDelivery())
+          : "-"));
+    }
+    StringBuilder out = new StringBuilder("scenario: ").append(scenario).append('\n');
+    appendGrid(out, headers, rows);
+    if (results.size() > 1) {
+      out.append("\nratios (throughput, row / column)\n");
+      List<String> matrixHeaders = new ArrayList<>(List.of(""));
+      results.forEach(r -> matrixHeaders.add(name(r)));
+      List<List<String>> matrix = new ArrayList<>();
+      for (SystemResult row : results) {
+        List<String> cells = new ArrayList<>(List.of(name(row)));
+        for (SystemResult col : results) {
+          cells.add(row == col ? "-" : times(ratio(row.throughputPerSec(), col.throughputPerSec())));
+        }
+        matrix.add(cells);
+      }
+      appendGrid(out, matrixHeaders, matrix);
+    }
+    List<Ratio> ratios = ratios(results);
+    if (!ratios.isEmpty()) {
+      out.append('\n');
+      ratios.forEach(x -> out.append(x.label()).append(" = ").append(times(x.value())).append('\n'));
+    }
+    boolean headed = false;
+    for (SystemResult r : results) {
+      if (r.extra() == null || r.extra().isEmpty()) {
+        continue;
+      }
+      if (!headed) {
+        out.append("\nextra\n");
+        headed = true;
+      }
+      List<String> pairs = new ArrayList<>();
+      r.extra().forEach((k, v) -> pairs.add(k + "=" + plain(v)));
+      out.append("  ").append(name(r)).append(": ").append(String.join(", ", pairs)).append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * Writes {@code <scenario>-<yyyyMMdd-HHmmss>.json} and {@code .svg} into {@code dir} (created if missing), and
+   * overwrites {@code <scenario>-latest.json} / {@code .svg} with the same content.
+   *
+   * @return the time-stamped JSON and SVG paths, in that order
+   */
+  public static Path[] write(Path dir, String scenario, JsonObject parameters, JsonObject machine,
+                             List<SystemResult> results) throws IOException {
+    return write(dir, scenario, parameters, machine, results, ZonedDateTime.now());
+  }
+
+  static Path[] write(Path dir, String scenario, JsonObject parameters, JsonObject machine,
+                      List<SystemResult> results, ZonedDateTime now) throws IOException {
+    ZonedDateTime at = now.truncatedTo(ChronoUnit.SECONDS);
+    String json = json(scenario, at, parameters, machine, results).encodePrettily() + "\n";
+    String svg = SvgChart.render(scenario, results);
+    Files.createDirectories(dir);
+    String base = scenario.replaceAll("[^A-Za-z0-9._-]", "_");
+    Path jsonPath = dir.resolve(base + "-" + STAMP.format(at) + ".json");
+    Path svgPath = dir.resolve(base + "-" + STAMP.format(at) + ".svg");
+    Files.writeString(jsonPath, json, StandardCharsets.UTF_8);
+    Files.writeString(svgPath, svg, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(base + "-latest.json"), json, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(base + "-latest.svg"), svg, StandardCharsets.UTF_8);
+    return new Path[]{jsonPath, svgPath};
+  }
+
+  /** The JSON document {@link #write} stores: scenario, timestamp, parameters, machine, results, ratios. */
+  static JsonObject json(String scenario, ZonedDateTime at, JsonObject parameters, JsonObject machine,
+                         List<SystemResult> results) {
+    JsonArray array = new JsonArray();
+    for (SystemResult r : results) {
+      JsonObject o = new JsonObject();
+      for (RecordComponent c : SystemResult.class.getRecordComponents()) {
+        try {
+          o.put(c.getName(), jsonValue(c.getAccessor().invoke(r)));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot read " + c.getName(), e);
+        }
+      }
+      array.add(o);
+    }
+    JsonObject ratios = new JsonObject();
+    ratios(results).forEach(x -> ratios.put(x.key(), Double.isFinite(x.value()) ? x.value() : null));
+    return new JsonObject()
+      .put("scenario", scenario)
+      .put("timestamp", at.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+      .put("parameters", parameters == null ? new JsonObject() : parameters)
+      .put("machine", machine == null ? new JsonObject() : machine)
+      .put("results", array)
+      .put("ratios", ratios);
+  }
+
+  /**
+   * The machine the benchmark runs on: {@code cores}, {@code memoryBytes} (MemTotal of /proc/meminfo, else the JVM's
+   * view of physical memory; absent if neither is known), {@code osName}, {@code osVersion}, {@code osArch},
+   * {@code javaVersion}, {@code javaVendor} and {@code cpuModel} (first "model name" of /proc/cpuinfo, if readable).
+   */
+  public static JsonObject machine() {
+    JsonObject m = new JsonObject().put("cores", Runtime.getRuntime().availableProcessors());
+    String memTotal = procField("/proc/meminfo", "MemTotal");
+    Long bytes = null;
+    if (memTotal != null) {
+      Matcher kb = Pattern.compile("(\\d+)\\s*kB").matcher(memTotal);
+      if (kb.find()) {
+        bytes = Long.parseLong(kb.group(1)) * 1024;
+      }
+    }
+    if (bytes == null && ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      bytes = os.getTotalMemorySize();
+    }
+    if (bytes != null) {
+      m.put("memoryBytes", bytes);
+    }
+    m.put("osName", System.getProperty("os.name"))
+      .put("osVersion", System.getProperty("os.version"))
+      .put("osArch", System.getProperty("os.arch"))
+      .put("javaVersion", System.getProperty("java.version"))
+      .put("javaVendor", System.getProperty("java.vendor"));
+    String cpu = procField("/proc/cpuinfo", "model name");
+    if (cpu != null) {
+      m.put("cpuModel", cpu);
+    }
+    return m;
+  }
+
+  /** The headline ratios, in result order (see the class comment for which pairs). */
+  static List<Ratio> ratios(List<SystemResult> results) {
+    List<Ratio> out = new ArrayList<>();
+    for (SystemResult a : results) {
+      if (!name(a).startsWith("gateway")) {
+        continue;
+      }
+      for (SystemResult b : results) {
+        String an = name(a);
+        String bn = name(b);
+        boolean peer = suffix(an).equals(suffix(bn)) || bn.equals("raw-vertx") || bn.equals("nats");
+        boolean reverseDone = out.stream().anyMatch(x -> x.key().equals(bn + "/" + an));
+        if (a != b && !an.equals(bn) && peer && !reverseDone) {
+          out.add(new Ratio(an + " / " + bn, an + "/" + bn, ratio(a.throughputPerSec(), b.throughputPerSec())));
+        }
+      }
+    }
+    SystemResult single = results.stream().filter(r -> name(r).equals("gateway")).findFirst().orElse(null);
+    for (SystemResult a : results) {
+      if (single != null && name(a).matches("gateway-\\d+")) {
+        out.add(new Ratio(name(a) + " CPU per delivery / gateway", "cpu " + name(a) + "/gateway",
+          ratio(a.cpuMicrosPerDelivery(), single.cpuMicrosPerDelivery())));
+      }
+    }
+    return out;
+  }
+
+  /** A rate with a unit suffix: {@code 812.5}, {@code 975.3k}, {@code 1.23M}, {@code 4.56G}; "-" when not finite. */
+  static String rate(double v) {
+    if (!Double.isFinite(v)) {
+      return "-";
+    }
+    double a = Math.abs(v);
+    if (a >= 999.995e6) {
+      return String.format(Locale.ROOT, "%.2fG", v / 1e9);
+    } else if (a >= 999.95e3) {
+      return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+    } else if (a >= 999.95) {
+      return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+    }
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** Milliseconds with 2 decimals below 100, 1 below 10,000, none above; "-" when not finite. */
+  static String millis(double v) {
+    if (!Double.isFinite(v)) {
+      return "-";
+    }
+    String pattern = Math.abs(v) < 100 ? "%.2f" : Math.abs(v) < 10_000 ? "%.1f" : "%.0f";
+    return String.format(Locale.ROOT, pattern, v);
+  }
+
+  /** A ratio rounded to 3 significant digits ({@code 1.07x}, {@code 12.3x}, {@code 0.800x}); "n/a" when undefined. */
+  static String times(double r) {
+    return Double.isFinite(r) ? round3(r) + "x" : "n/a";
+  }
+
+  private static String round3(double r) {
+    int decimals = r == 0 ? 2 : Math.max(0, 2 - (int) Math.floor(Math.log10(Math.abs(r))));
+    return String.format(Locale.ROOT, "%." + decimals + "f", r);
+  }
+
+  /** a / b rounded as printed, NaN when either is not finite or b is zero. */
+  private static double ratio(double a, double b) {
+    if (!Double.isFinite(a) || !Double.isFinite(b) || b == 0) {
+      return Double.NaN;
+    }
+    return Double.parseDouble(round3(a / b));
+  }
+
+  private static String suffix(String system) {
+    Matcher m = NODE_SUFFIX.matcher(system);
+    return m.find() ? m.group() : "";
+  }
+
+  private static String name(SystemResult r) {
+    return r.system() == null ? "?" : r.system();
+  }
+
+  private static void appendGrid(StringBuilder out, List<String> headers, List<List<String>> rows) {
+    int[] widths = new int[headers.size()];
+    for (int i = 0; i < widths.length; i++) {
+      widths[i] = headers.get(i).length();
+      for (List<String> row : rows) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    Function<List<String>, String> line = cells -> {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < cells.size(); i++) {
+        String pad = " ".repeat(widths[i] - cells.get(i).length());
+        b.append(i == 0 ? cells.get(i) + pad : "  " + pad + cells.get(i));
+      }
+      return b.toString().stripTrailing();
+    };
+    out.append(line.apply(headers)).append('\n');
+    rows.forEach(row -> out.append(line.apply(row)).append('\n'));
+  }
+
+  private static String plain(Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      if (Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString((long) d);
+      }
+      return Double.isFinite(d) ? String.format(Locale.ROOT, "%.4g", d).replaceAll("\\.?0+(?=$|e)", "") : "-";
+    }
+    return String.valueOf(v);
+  }
+
+  /** A value JSON can hold: non-finite numbers become null, maps and collections become JSON containers. */
+  private static Object jsonValue(Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      return Double.isFinite(((Number) v).doubleValue()) ? v : null;
+    } else if (v instanceof Map<?, ?> map) {
+      JsonObject o = new JsonObject();
+      map.forEach((k, x) -> o.put(String.valueOf(k), jsonValue(x)));
+      return o;
+    } else if (v instanceof Collection<?> list) {
+      JsonArray a = new JsonArray();
+      list.forEach(x -> a.add(jsonValue(x)));
+      return a;
+    } else if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean
+      || v instanceof JsonObject || v instanceof JsonArray) {
+      return v;
+    }
+    return String.valueOf(v);
+  }
+
+  private static String procField(String file, String field) {
+    try {
+      for (String l : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
+        int colon = l.indexOf(':');
+        if (colon > 0 && l.substring(0, colon).trim().equals(field)) {
+          return l.substring(colon + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not readable: the field is simply left out
+    }
+    return null;
+  }
+}

@@ -1,0 +1,58 @@
+package io.pubsubgateway.bench.systems;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Creates the systems under test by name: {@code gateway}, {@code gateway-3}, {@code raw-vertx},
+ * {@code bridge}, {@code bridge-3}, {@code nats} ({@code gateway-N} and {@code bridge-N} work for
+ * any N &ge; 2). Every Java server gets the same {@code jvmFlags}; node i of a system listens on
+ * {@code basePort + i}. Stateless and thread-safe.
+ */
+public final class Systems {
+  private static final List<String> NAMES = List.of("gateway", "gateway-3", "raw-vertx", "bridge", "bridge-3", "nats");
+
+  private Systems() {
+  }
+
+  /** The names {@link #create} knows, in the order a full comparison runs them. */
+  public static List<String> names() {
+    return NAMES;
+  }
+
+  /** A new, not yet started system; {@link IllegalArgumentException} for an unknown name. */
+  public static SystemUnderTest create(String name, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
+    switch (name) {
+      case "raw-vertx":
+        return new RawVertxSystem(jar, jvmFlags, workDir, basePort);
+      case "nats":
+        return new NatsSystem(workDir, basePort);
+      default:
+        break;
+    }
+    String base = name.contains("-") ? name.substring(0, name.lastIndexOf('-')) : name;
+    int nodes = name.contains("-") ? nodeCount(name, name.substring(name.lastIndexOf('-') + 1)) : 1;
+    return switch (base) {
+      case "gateway" -> new GatewaySystem(nodes, jar, jvmFlags, workDir, basePort);
+      case "bridge" -> new BridgeSystem(nodes, jar, jvmFlags, workDir, basePort);
+      default -> throw unknown(name);
+    };
+  }
+
+  private static int nodeCount(String name, String suffix) {
+    try {
+      int n = Integer.parseInt(suffix);
+      if (n >= 2) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // below
+    }
+    throw unknown(name);
+  }
+
+  private static IllegalArgumentException unknown(String name) {
+    return new IllegalArgumentException("unknown system '" + name + "': one of " + String.join(", ", NAMES)
+      + " (gateway-N / bridge-N for N >= 2 nodes)");
+  }
+}

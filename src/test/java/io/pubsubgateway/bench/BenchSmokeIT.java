@@ -1,0 +1,40 @@
+package io.pubsubgateway.bench;
+
+import io.pubsubgateway.bench.systems.Systems;
+import io.pubsubgateway.testing.ProcessRun;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A smoke run of each benchmark scenario through scripts/bench.sh with tiny sizes: the tool and
+ * every system adapter still work, every system was measured, nothing was lost.
+ */
+class BenchSmokeIT {
+  @Test
+  void fanoutSmokeMeasuresEverySystemWithZeroLoss() throws Exception {
+    Path results = Path.of("target/bench-smoke");
+    ProcessRun run = ProcessRun.start(List.of("bash", "scripts/bench.sh", "fanout", "--smoke",
+      "--results", results.toString(), "--base-port", "19400"));
+    int status = run.exit(Duration.ofMinutes(5));
+    assertEquals(0, status, String.join("\n", run.out()) + "\n" + String.join("\n", run.err()));
+    JsonObject json = new JsonObject(Files.readString(results.resolve("fanout-latest.json")));
+    JsonArray measured = json.getJsonArray("results");
+    assertEquals(Systems.names().size(), measured.size(), json.encodePrettily());
+    for (Object o : measured) {
+      JsonObject r = (JsonObject) o;
+      assertTrue(r.getDouble("throughputPerSec") > 0, r.encode());
+      assertEquals(0L, r.getLong("loss"), r.encode());
+      assertEquals(0L, r.getLong("duplicates"), r.encode());
+    }
+    assertTrue(Files.size(results.resolve("fanout-latest.svg")) > 0);
+  }
+}
