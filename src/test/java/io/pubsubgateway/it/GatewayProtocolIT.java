@@ -44,8 +44,8 @@ class GatewayProtocolIT {
 
   @AfterAll
   static void stop() {
-    Await.result(clients.close());
-    Await.result(node.stop());
+    Await.result(clients.close(), Duration.ofSeconds(30));
+    Await.result(node.stop(), Duration.ofSeconds(30));
   }
 
   private static JsonObject err(String code, String address, String message) {
@@ -289,6 +289,7 @@ class GatewayProtocolIT {
       normal.send(new JsonObject().put("type", "ping"));
       assertEquals(new JsonObject().put("type", "pong"), normal.next());
       normal.close();
+      stuck.socket().resume(); // a paused client would wait out its closing handshake
       stuck.close();
     } finally {
       Await.result(n.stop());
