@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * The benchmark tool ({@code scripts/bench.sh}): starts each system under test on loopback, drives
  * it from load-generator processes, stops it, prints a table and writes JSON and SVG results.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.Worker.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.Connections.class, BenchMain.Worker.class},
   description = "Side-by-side benchmarks of pubsub-gateway and its peers on this machine.")
 public final class BenchMain implements Callable<Integer> {
 
@@ -61,6 +61,40 @@ public final class BenchMain implements Callable<Integer> {
     List<String> jvmFlags() {
       return Arrays.stream(serverJvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
+
+    /** One scenario's measurement of one system. */
+    interface Measurer {
+      SystemResult measure(SystemUnderTest system) throws Exception;
+    }
+
+    /** Measures every system in turn, prints the table, writes JSON and SVG; in smoke mode fails unless all were measured. */
+    int run(String scenario, JsonObject paramsJson, Progress progress, Measurer measurer) throws Exception {
+      List<SystemResult> measured = new ArrayList<>();
+      int port = basePort;
+      for (String name : systems) {
+        try (SystemUnderTest system = Systems.create(name, jar, jvmFlags(), workDir(), port)) {
+          measured.add(measurer.measure(system));
+        } catch (Exception e) {
+          progress.status(name, "FAILED: " + e);
+          measured.add(new SystemResult(name, 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            java.util.Map.of("error", String.valueOf(e.getMessage()))));
+        }
+        port += 10;
+      }
+      System.out.println(BenchReport.table(scenario, measured));
+      Path[] written = BenchReport.write(results, scenario, paramsJson, BenchReport.machine(), measured);
+      System.out.println("results: " + Arrays.toString(written));
+      boolean allMeasured = measured.stream().allMatch(r -> r.throughputPerSec() > 0 && r.loss() == 0 && r.duplicates() == 0);
+      if (smoke && !allMeasured) {
+        System.err.println("smoke run failed: a system was not measured, or lost or duplicated messages");
+        return 1;
+      }
+      return 0;
+    }
+
+    Path workDir() throws java.io.IOException {
+      return Files.createDirectories(results.resolve("work"));
+    }
   }
 
   @Command(name = "fanout", mixinStandardHelpOptions = true,
@@ -96,34 +130,29 @@ public final class BenchMain implements Callable<Integer> {
       FanoutScenario.Params params = smoke
         ? new FanoutScenario.Params(Math.min(subscribers, 20), 1, size, 1, 2000, 2000, 1, 1, true)
         : new FanoutScenario.Params(subscribers, publishers, size, trialSeconds, startRate, fixedRate, maxTrials, workers, false);
-      return run("fanout", params.toJson(), params);
+      Progress progress = new Progress("fanout");
+      FanoutScenario fanout = new FanoutScenario(params, jar, workDir(), progress);
+      return run("fanout", params.toJson(), progress, fanout::measure);
     }
 
-    private int run(String scenario, JsonObject paramsJson, FanoutScenario.Params params) throws Exception {
-      Path work = Files.createDirectories(results.resolve("work"));
-      Progress progress = new Progress(scenario);
-      FanoutScenario fanout = new FanoutScenario(params, jar, work, progress);
-      List<SystemResult> measured = new ArrayList<>();
-      int port = basePort;
-      for (String name : systems) {
-        try (SystemUnderTest system = Systems.create(name, jar, jvmFlags(), work, port)) {
-          measured.add(fanout.measure(system));
-        } catch (Exception e) {
-          progress.status(name, "FAILED: " + e);
-          measured.add(new SystemResult(name, 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-            java.util.Map.of("error", String.valueOf(e.getMessage()))));
-        }
-        port += 10;
-      }
-      System.out.println(BenchReport.table(scenario, measured));
-      Path[] written = BenchReport.write(results, scenario, paramsJson, BenchReport.machine(), measured);
-      System.out.println("results: " + Arrays.toString(written));
-      boolean allMeasured = measured.stream().allMatch(r -> r.throughputPerSec() > 0 && r.loss() == 0 && r.duplicates() == 0);
-      if (smoke && !allMeasured) {
-        System.err.println("smoke run failed: a system was not measured, or lost or duplicated messages");
-        return 1;
-      }
-      return 0;
+  }
+
+  @Command(name = "connections", mixinStandardHelpOptions = true,
+    description = "Open N idle subscribed connections as fast as allowed: handshake rate, server RSS and heap per connection.")
+  static final class Connections extends Common implements Callable<Integer> {
+    @Option(names = "--connections", defaultValue = "10000", description = "Connections, at most ~19000 (default: ${DEFAULT-VALUE})")
+    int connections;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Load-generator processes (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Override
+    public Integer call() throws Exception {
+      ConnectionsScenario.Params params = new ConnectionsScenario.Params(smoke ? Math.min(connections, 50) : connections,
+        smoke ? 1 : workers);
+      Progress progress = new Progress("connections");
+      ConnectionsScenario scenario = new ConnectionsScenario(params, jar, workDir(), progress);
+      return run("connections", params.toJson(), progress, scenario::measure);
     }
   }
 

@@ -2,17 +2,12 @@ package io.pubsubgateway.bench;
 
 import io.pubsubgateway.bench.report.SystemResult;
 import io.pubsubgateway.bench.systems.SystemUnderTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,62 +71,20 @@ final class FanoutScenario {
   SystemResult measure(SystemUnderTest system) throws Exception {
     progress.status(system.name(), "starting");
     system.start();
-    List<WorkerHandle> workers = new ArrayList<>();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    try {
-      int perWorker = (int) Math.ceil(params.subscribers() / (double) params.workers());
-      for (int w = 0; w < params.workers(); w++) {
-        int n = Math.min(perWorker, params.subscribers() - w * perWorker);
-        if (n > 0) {
-          workers.add(WorkerHandle.start(jar, workDir.resolve("worker-" + system.name() + "-" + w + ".log"),
-            system.dialect(), CHANNEL, n, system.urls(), w * perWorker, "127.0.0." + (2 + w)));
-        }
-      }
-      int connected = 0;
-      for (WorkerHandle w : workers) {
-        connected += w.await("ready", Duration.ofSeconds(180)).getInteger("connections");
-      }
-      if (connected != params.subscribers()) {
-        throw new IllegalStateException(system.name() + ": only " + connected + " of " + params.subscribers()
-          + " subscribers connected");
-      }
-      WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
-      Publisher publisher = Publisher.connect(vertx, client, system.urls().get(0), system.dialect(),
-        params.publishers(), CHANNEL, params.size()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return search(system, workers, publisher);
+    try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, params.subscribers(), params.workers(),
+      params.publishers(), params.size())) {
+      return search(system, fleet);
     } finally {
-      workers.forEach(WorkerHandle::close);
-      vertx.close();
       system.close();
     }
   }
 
-  /** Publishes warm-up messages until every subscriber got one: subscriptions are live everywhere. */
-  private void warmup(SystemUnderTest system, List<WorkerHandle> workers, Publisher publisher) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      publisher.warmup();
-      Thread.sleep(100);
-      long warm = 0;
-      for (WorkerHandle w : workers) {
-        warm += w.call(new JsonObject().put("cmd", "status"), "status", Duration.ofSeconds(30)).getLong("warm");
-      }
-      if (warm == params.subscribers()) {
-        return;
-      }
-      progress.status(system.name(), "warming up: " + warm + "/" + params.subscribers() + " subscribers live");
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(system.name() + ": only " + warm + " subscribers received the warm-up");
-      }
-    }
-  }
-
-  private SystemResult search(SystemUnderTest system, List<WorkerHandle> workers, Publisher publisher) throws Exception {
+  private SystemResult search(SystemUnderTest system, Fleet fleet) throws Exception {
     int s = params.subscribers();
     double rate = params.startDeliveries() / s;
     if (!params.smoke()) {
       // unscored: lets the JIT of every process (servers and generators) warm up before anything counts
-      Trial warm = trial(system, workers, publisher, rate);
+      Trial warm = trial(system, fleet, rate);
       progress.status(system.name(), "JIT warm-up trial: " + Progress.si(warm.deliveriesPerSec()) + " deliveries/s");
     }
     Trial best = null;
@@ -139,7 +92,7 @@ final class FanoutScenario {
     int trials = 0;
     double retriedRate = -1;
     while (trials < params.maxTrials()) {
-      Trial t = trial(system, workers, publisher, rate);
+      Trial t = trial(system, fleet, rate);
       trials++;
       progress.status(system.name(), String.format("trial %d: offered %s deliveries/s -> %s, loss %d, p99 %.1f ms: %s",
         trials, Progress.si(rate * s), Progress.si(t.deliveriesPerSec()), t.loss(), t.p99Ms(), t.passed() ? "pass" : "fail"));
@@ -164,18 +117,14 @@ final class FanoutScenario {
     if (best == null) {
       return result(system, null, null, null, Map.of("note", "no passing trial"));
     }
-    Trial half = params.smoke() ? best : trial(system, workers, publisher, best.rate() / 2);
-    Trial fixed = params.smoke() ? best : trial(system, workers, publisher, params.fixedDeliveries() / s);
+    Trial half = params.smoke() ? best : trial(system, fleet, best.rate() / 2);
+    Trial fixed = params.smoke() ? best : trial(system, fleet, params.fixedDeliveries() / s);
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("p99MsAtFixedLoad", round(fixed.p99Ms()));
     extra.put("fixedLoadDeliveriesPerSec", round(fixed.rate() * s));
     extra.put("lossAtFixedLoad", fixed.loss());
     extra.put("trials", trials);
-    long reconnects = 0;
-    for (WorkerHandle w : workers) {
-      reconnects += w.call(new JsonObject().put("cmd", "status"), "status", Duration.ofSeconds(30)).getLong("reconnects");
-    }
-    extra.put("subscriberReconnects", reconnects);
+    extra.put("subscriberReconnects", fleet.sum("reconnects"));
     return result(system, best, half, fixed, extra);
   }
 
@@ -196,12 +145,11 @@ final class FanoutScenario {
   }
 
   /** One trial: reset the subscribers, publish for trialSeconds at {@code rate}, let it drain, collect. */
-  Trial trial(SystemUnderTest system, List<WorkerHandle> workers, Publisher publisher, double rate) throws Exception {
+  Trial trial(SystemUnderTest system, Fleet fleet, double rate) throws Exception {
     // every subscriber must be live before a trial: one cut off in an earlier overload has reconnected
-    for (WorkerHandle w : workers) {
-      w.call(new JsonObject().put("cmd", "rewarm"), "rewarm", Duration.ofSeconds(30));
-    }
-    warmup(system, workers, publisher);
+    fleet.warmup(system.name(), progress);
+    List<WorkerHandle> workers = fleet.workers;
+    Publisher publisher = fleet.publisher;
     int perPublisher = Math.max(1, (int) Math.round(rate * params.trialSeconds() / publisher.count()));
     for (WorkerHandle w : workers) {
       w.call(new JsonObject().put("cmd", "reset").put("publishers", publisher.count()).put("messages", perPublisher),
@@ -214,10 +162,7 @@ final class FanoutScenario {
       .get((long) (params.trialSeconds() * 20 + 60), TimeUnit.SECONDS);
     long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     while (true) {
-      long unique = 0;
-      for (WorkerHandle w : workers) {
-        unique += w.call(new JsonObject().put("cmd", "status"), "status", Duration.ofSeconds(30)).getLong("unique");
-      }
+      long unique = fleet.sum("unique");
       if (unique >= expected || System.nanoTime() > drainDeadline) {
         break;
       }

@@ -21,12 +21,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchSmokeIT {
   @Test
   void fanoutSmokeMeasuresEverySystemWithZeroLoss() throws Exception {
+    JsonObject json = smoke("fanout");
+    assertTrue(Files.size(Path.of("target/bench-smoke/fanout-latest.svg")) > 0);
+    assertMeasured(json);
+  }
+
+  @Test
+  void connectionsSmokeMeasuresEverySystem() throws Exception {
+    JsonObject json = smoke("connections");
+    assertMeasured(json);
+    for (Object o : json.getJsonArray("results")) {
+      JsonObject extra = ((JsonObject) o).getJsonObject("extra");
+      assertEquals(50, extra.getInteger("connections"), extra.encode());
+      assertTrue(extra.containsKey("rssKibPerConnection"), extra.encode());
+    }
+  }
+
+  private static JsonObject smoke(String scenario) throws Exception {
     Path results = Path.of("target/bench-smoke");
-    ProcessRun run = ProcessRun.start(List.of("bash", "scripts/bench.sh", "fanout", "--smoke",
+    ProcessRun run = ProcessRun.start(List.of("bash", "scripts/bench.sh", scenario, "--smoke",
       "--results", results.toString(), "--base-port", "19400"));
     int status = run.exit(Duration.ofMinutes(5));
     assertEquals(0, status, String.join("\n", run.out()) + "\n" + String.join("\n", run.err()));
-    JsonObject json = new JsonObject(Files.readString(results.resolve("fanout-latest.json")));
+    return new JsonObject(Files.readString(results.resolve(scenario + "-latest.json")));
+  }
+
+  private static void assertMeasured(JsonObject json) {
     JsonArray measured = json.getJsonArray("results");
     assertEquals(Systems.names().size(), measured.size(), json.encodePrettily());
     for (Object o : measured) {
@@ -35,6 +55,5 @@ class BenchSmokeIT {
       assertEquals(0L, r.getLong("loss"), r.encode());
       assertEquals(0L, r.getLong("duplicates"), r.encode());
     }
-    assertTrue(Files.size(results.resolve("fanout-latest.svg")) > 0);
   }
 }
