@@ -21,4 +21,7 @@ if [ "${1:-}" = "setup" ]; then
 fi
 
 ensure_jar
-exec java -Xms1g -Xmx1g -cp "$JAR" io.pubsubgateway.bench.BenchMain "$@"
+# the --add-opens are what Hazelcast asks for (the churn scenario joins the cluster to count registrations)
+exec java -Xms1g -Xmx1g --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+  --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED \
+  --add-exports java.base/jdk.internal.ref=ALL-UNNAMED -cp "$JAR" io.pubsubgateway.bench.BenchMain "$@"

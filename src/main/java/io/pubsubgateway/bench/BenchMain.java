@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * The benchmark tool ({@code scripts/bench.sh}): starts each system under test on loopback, drives
  * it from load-generator processes, stops it, prints a table and writes JSON and SVG results.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.Connections.class, BenchMain.Worker.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.Connections.class, BenchMain.Churn.class, BenchMain.Worker.class},
   description = "Side-by-side benchmarks of pubsub-gateway and its peers on this machine.")
 public final class BenchMain implements Callable<Integer> {
 
@@ -153,6 +153,32 @@ public final class BenchMain implements Callable<Integer> {
       Progress progress = new Progress("connections");
       ConnectionsScenario scenario = new ConnectionsScenario(params, jar, workDir(), progress);
       return run("connections", params.toJson(), progress, scenario::measure);
+    }
+  }
+
+  @Command(name = "churn", mixinStandardHelpOptions = true,
+    description = "Subscribe/unsubscribe storm over the nodes: subscribe latency and cluster registrations "
+      + "(default systems: gateway-3,bridge-3).")
+  static final class Churn extends Common implements Callable<Integer> {
+    @Option(names = "--subscribers", defaultValue = "1000", description = "Subscribers (default: ${DEFAULT-VALUE})")
+    int subscribers;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Storm rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Load-generator processes (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Override
+    public Integer call() throws Exception {
+      if (systems.equals(Systems.names())) {
+        systems = new ArrayList<>(List.of("gateway-3", "bridge-3"));
+      }
+      ChurnScenario.Params params = smoke ? new ChurnScenario.Params(Math.min(subscribers, 20), 1, 1)
+        : new ChurnScenario.Params(subscribers, rounds, workers);
+      Progress progress = new Progress("churn");
+      ChurnScenario scenario = new ChurnScenario(params, jar, workDir(), progress);
+      return run("churn", params.toJson(), progress, scenario::measure);
     }
   }
 

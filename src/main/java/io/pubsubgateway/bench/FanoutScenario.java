@@ -5,10 +5,8 @@ import io.pubsubgateway.bench.systems.SystemUnderTest;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,8 +175,7 @@ final class FanoutScenario {
       JsonObject report = w.call(new JsonObject().put("cmd", "report"), "report", Duration.ofSeconds(60));
       unique += report.getLong("unique");
       duplicates += report.getLong("duplicates");
-      latency.add(Histogram.decodeFromCompressedByteBuffer(
-        ByteBuffer.wrap(Base64.getDecoder().decode(report.getString("histogram"))), 0));
+      latency.add(SubscriberWorker.decode(report.getString("histogram")));
     }
     // from the first publish to the moment every subscriber had everything (or the drain gave up)
     return new Trial(rate, achieved, expected, unique, duplicates, latency, cpu, seconds);

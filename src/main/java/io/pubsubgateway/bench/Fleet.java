@@ -74,15 +74,22 @@ final class Fleet implements AutoCloseable {
     for (WorkerHandle w : workers) {
       w.call(new JsonObject().put("cmd", "rewarm"), "rewarm", Duration.ofSeconds(30));
     }
+    awaitProbes(system, progress, 0);
+  }
+
+  /** Publishes probes of {@code round} every few milliseconds until every subscriber received one. */
+  void awaitProbes(String system, Progress progress, int round) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
-      publisher.warmup();
-      Thread.sleep(100);
+      publisher.warmup(round);
+      Thread.sleep(round == 0 ? 100 : 5);
       long warm = sum("warm");
       if (warm == subscribers) {
         return;
       }
-      progress.status(system, "warming up: " + warm + "/" + subscribers + " subscribers live");
+      if (round == 0) {
+        progress.status(system, "warming up: " + warm + "/" + subscribers + " subscribers live");
+      }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(system + ": only " + warm + " subscribers received the warm-up");
       }

@@ -44,9 +44,9 @@ final class Publisher {
     return connections.size();
   }
 
-  /** One warm-up message from each publisher (not counted by the subscribers). */
-  void warmup() {
-    vertx.runOnContext(v -> connections.forEach(c -> c.publish(channel, Payload.body(0, Payload.WARMUP, System.nanoTime(), size))));
+  /** One warm-up probe from each publisher (not counted as a message); {@code round} tags churn rounds (0 otherwise). */
+  void warmup(int round) {
+    vertx.runOnContext(v -> connections.forEach(c -> c.publish(channel, Payload.body(round, Payload.WARMUP, System.nanoTime(), size))));
   }
 
   /**

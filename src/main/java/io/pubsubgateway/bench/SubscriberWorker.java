@@ -41,18 +41,29 @@ public final class SubscriberWorker {
   private long outOfRange;
   private int perPublisher;
   private long reconnects;
+  private int round;
+  private Histogram churnLatency = new Histogram(MAX_LATENCY_MICROS, 3);
 
   private final class Sub {
     boolean warm;
     BitSet[] seen = new BitSet[0];
+    BenchConnection connection;
+    long churnStartNanos;
 
     void handle(String text) {
       long s = Payload.field(text, "\"s\":", 0);
+      long p = Payload.field(text, "\"p\":", 0);
       if (s == Payload.WARMUP) {
-        warm = true;
+        // warm-up probes carry the churn round in p: only a probe of the current round proves the new subscription
+        if (!warm && p == round) {
+          warm = true;
+          if (churnStartNanos > 0) {
+            churnLatency.recordValue(Math.min(MAX_LATENCY_MICROS, (System.nanoTime() - churnStartNanos) / 1000));
+            churnStartNanos = 0;
+          }
+        }
         return;
       }
-      long p = Payload.field(text, "\"p\":", 0);
       long t = Payload.field(text, "\"t\":", 0);
       received++;
       histogram.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (System.nanoTime() - t) / 1000)));
@@ -151,6 +162,7 @@ public final class SubscriberWorker {
    */
   private void attach(WebSocketClient client, String url, Sub sub, BenchConnection c) {
     connections.add(c);
+    sub.connection = c;
     c.bodyHandler(sub::handle);
     c.subscribe(channel);
     c.socket().closeHandler(v -> {
@@ -169,6 +181,16 @@ public final class SubscriberWorker {
         Vertx.currentContext().owner().setTimer(200, t -> reopen(client, url, sub));
       }
     });
+  }
+
+  static String encode(Histogram h) {
+    ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int len = h.encodeIntoCompressedByteBuffer(buf);
+    return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), len));
+  }
+
+  static Histogram decode(String base64) throws java.util.zip.DataFormatException {
+    return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
   }
 
   private void handle(JsonObject cmd) {
@@ -190,7 +212,21 @@ public final class SubscriberWorker {
         outOfRange = 0;
         out.println(new JsonObject().put("event", "reset").encode());
       }
+      case "churn" -> {
+        // unsubscribe and subscribe again, every connection at once; latency = until a probe of this round arrives
+        round = cmd.getInteger("round");
+        churnLatency = new Histogram(MAX_LATENCY_MICROS, 3);
+        long now = System.nanoTime();
+        for (Sub sub : subs) {
+          sub.warm = false;
+          sub.churnStartNanos = now;
+          sub.connection.unsubscribe(channel);
+          sub.connection.subscribe(channel);
+        }
+        out.println(new JsonObject().put("event", "churning").encode());
+      }
       case "rewarm" -> {
+        round = 0;
         subs.forEach(sub -> sub.warm = false);
         out.println(new JsonObject().put("event", "rewarm").encode());
       }
@@ -201,11 +237,10 @@ public final class SubscriberWorker {
           .put("unique", unique).encode());
       }
       case "report" -> {
-        ByteBuffer buf = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-        int len = histogram.encodeIntoCompressedByteBuffer(buf);
         out.println(new JsonObject().put("event", "report").put("received", received).put("unique", unique)
           .put("duplicates", duplicates).put("outOfRange", outOfRange)
-          .put("histogram", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), len))).encode());
+          .put("histogram", encode(histogram))
+          .put("churnHistogram", encode(churnLatency)).encode());
       }
       default -> out.println(new JsonObject().put("event", "error").put("message", "unknown command").encode());
     }

@@ -37,6 +37,19 @@ class BenchSmokeIT {
     }
   }
 
+  @Test
+  void churnSmokeCountsOneRegistrationPerNodeForUsAndOnePerSocketForTheBridge() throws Exception {
+    JsonObject json = smoke("churn");
+    JsonArray results = json.getJsonArray("results");
+    assertEquals(2, results.size(), json.encodePrettily());
+    for (Object o : results) {
+      JsonObject r = (JsonObject) o;
+      assertTrue(r.getDouble("throughputPerSec") > 0, r.encode());
+      int expected = r.getString("system").equals("gateway-3") ? 3 : 20; // per node vs per socket
+      assertEquals(expected, r.getJsonObject("extra").getInteger("registrationsAfter"), r.encode());
+    }
+  }
+
   private static JsonObject smoke(String scenario) throws Exception {
     Path results = Path.of("target/bench-smoke");
     ProcessRun run = ProcessRun.start(List.of("bash", "scripts/bench.sh", scenario, "--smoke",

@@ -35,6 +35,7 @@ public final class BridgeSystem extends ProcessSystem {
   private final Path jar;
   private final List<String> jvmFlags;
   private final int basePort;
+  private final String clusterName = "bench-bridge-" + java.util.UUID.randomUUID();
 
   public BridgeSystem(int nodes, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
     super(workDir);
@@ -45,6 +46,11 @@ public final class BridgeSystem extends ProcessSystem {
     this.jar = jar.toAbsolutePath();
     this.jvmFlags = List.copyOf(jvmFlags);
     this.basePort = basePort;
+  }
+
+  @Override
+  public String clusterName() {
+    return nodes > 1 ? clusterName : null;
   }
 
   @Override
@@ -59,7 +65,7 @@ public final class BridgeSystem extends ProcessSystem {
         + " not found: run the benchmark from the project folder");
     }
     requireFreePorts(IntStream.range(0, nodes).map(i -> basePort + i).toArray());
-    String cluster = nodes > 1 ? "bench-bridge-" + UUID.randomUUID() : "-";
+    String cluster = nodes > 1 ? clusterName : "-";
     for (int i = 0; i < nodes; i++) {
       List<String> args = new ArrayList<>(HAZELCAST_MODULE_FLAGS);
       args.addAll(List.of("-cp", jar.toString(), BridgeServer.class.getName(),

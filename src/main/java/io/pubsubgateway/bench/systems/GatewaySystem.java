@@ -30,6 +30,7 @@ public final class GatewaySystem extends ProcessSystem {
   private final Path jar;
   private final List<String> jvmFlags;
   private final int basePort;
+  private final String clusterName = "bench-" + UUID.randomUUID();
 
   public GatewaySystem(int nodes, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
     super(workDir);
@@ -40,6 +41,11 @@ public final class GatewaySystem extends ProcessSystem {
     this.jar = jar.toAbsolutePath();
     this.jvmFlags = List.copyOf(jvmFlags);
     this.basePort = basePort;
+  }
+
+  @Override
+  public String clusterName() {
+    return nodes > 1 ? clusterName : null;
   }
 
   @Override
@@ -87,7 +93,7 @@ public final class GatewaySystem extends ProcessSystem {
         - pattern: "bench.*"
           subscribe: all
           publish: all
-      """.formatted(basePort, secret, nodes > 1, "bench-" + UUID.randomUUID(), hazelcast);
+      """.formatted(basePort, secret, nodes > 1, clusterName, hazelcast);
     Path conf = workDir.resolve(name() + ".yaml");
     Files.writeString(conf, yaml);
     return conf;

@@ -24,6 +24,11 @@ public interface SystemUnderTest extends AutoCloseable {
   /** Pids of the server processes (CPU and memory are read from /proc for these). */
   List<Long> pids();
 
+  /** The Hazelcast cluster name of a clustered system (to count its registrations), or null. */
+  default String clusterName() {
+    return null;
+  }
+
   /** Stops the server processes; idempotent. */
   @Override
   void close();
