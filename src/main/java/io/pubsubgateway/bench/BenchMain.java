@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * The benchmark tool ({@code scripts/bench.sh}): starts each system under test on loopback, drives
  * it from load-generator processes, stops it, prints a table and writes JSON and SVG results.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.Connections.class, BenchMain.Churn.class, BenchMain.Worker.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.ChannelsCommand.class, BenchMain.Connections.class, BenchMain.Churn.class, BenchMain.Worker.class},
   description = "Side-by-side benchmarks of pubsub-gateway and its peers on this machine.")
 public final class BenchMain implements Callable<Integer> {
 
@@ -128,13 +128,61 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       FanoutScenario.Params params = smoke
-        ? new FanoutScenario.Params(Math.min(subscribers, 20), 1, size, 1, 2000, 2000, 1, 1, true)
-        : new FanoutScenario.Params(subscribers, publishers, size, trialSeconds, startRate, fixedRate, maxTrials, workers, false);
+        ? new FanoutScenario.Params(Math.min(subscribers, 20), 1, 1, size, 1, 2000, 2000, 1, 1, true)
+        : new FanoutScenario.Params(subscribers, 1, publishers, size, trialSeconds, startRate, fixedRate, maxTrials, workers, false);
       Progress progress = new Progress("fanout");
       FanoutScenario fanout = new FanoutScenario(params, jar, workDir(), progress);
       return run("fanout", params.toJson(), progress, fanout::measure);
     }
 
+  }
+
+  @Command(name = "channels", mixinStandardHelpOptions = true,
+    description = "C channels with a few subscribers each and publishers on all of them: highest delivered rate with zero "
+      + "loss and p99 <= 100 ms, latency at half that rate and at a fixed load.")
+  static final class ChannelsCommand extends Common implements Callable<Integer> {
+    @Option(names = "--channels", defaultValue = "100", description = "Channels (default: ${DEFAULT-VALUE})")
+    int channels;
+
+    @Option(names = "--subscribers", defaultValue = "1000", description = "Subscribers in all, round-robin over the channels (default: ${DEFAULT-VALUE})")
+    int subscribers;
+
+    @Option(names = "--publishers", defaultValue = "4", description = "Publishers, each on all channels (default: ${DEFAULT-VALUE})")
+    int publishers;
+
+    @Option(names = "--size", defaultValue = "64", description = "Message body bytes (default: ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--trial-seconds", defaultValue = "3", description = "Length of one trial (default: ${DEFAULT-VALUE})")
+    double trialSeconds;
+
+    @Option(names = "--start-rate", defaultValue = "20000", description = "First offered deliveries/s (default: ${DEFAULT-VALUE})")
+    double startRate;
+
+    @Option(names = "--fixed-rate", defaultValue = "25000", description = "Common load for the latency comparison, deliveries/s (default: ${DEFAULT-VALUE})")
+    double fixedRate;
+
+    @Option(names = "--max-trials", defaultValue = "12", description = "Trials per system in the search (default: ${DEFAULT-VALUE})")
+    int maxTrials;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Load-generator processes for the subscribers (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Override
+    public Integer call() throws Exception {
+      if (systems.equals(Systems.names())) {
+        // the raw Vert.x baseline broadcasts every message to every socket: it has no channels
+        systems = new ArrayList<>(systems);
+        systems.remove("raw-vertx");
+      }
+      FanoutScenario.Params params = smoke
+        ? new FanoutScenario.Params(Math.min(subscribers, 20), Math.min(channels, 5), 2, size, 1, 1000, 1000, 1, 1, true)
+        : new FanoutScenario.Params(subscribers, channels, publishers, size, trialSeconds, startRate, fixedRate, maxTrials,
+          workers, false);
+      Progress progress = new Progress("channels");
+      FanoutScenario scenario = new FanoutScenario(params, jar, workDir(), progress);
+      return run("channels", params.toJson(), progress, scenario::measure);
+    }
   }
 
   @Command(name = "connections", mixinStandardHelpOptions = true,
@@ -188,6 +236,8 @@ public final class BenchMain implements Callable<Integer> {
     Dialect dialect;
     @Option(names = "--channel", required = true)
     String channel;
+    @Option(names = "--channels", defaultValue = "1")
+    int channels;
     @Option(names = "--connections", required = true)
     int connections;
     @Option(names = "--urls", required = true, split = ",")
@@ -199,7 +249,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      SubscriberWorker.run(dialect, channel, connections, urls, urlOffset, localAddress);
+      SubscriberWorker.run(dialect, channel, channels, connections, urls, urlOffset, localAddress);
       return 0;
     }
   }

@@ -43,7 +43,7 @@ final class ChurnScenario {
   SystemResult measure(SystemUnderTest system) throws Exception {
     progress.status(system.name(), "starting");
     system.start();
-    try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, params.subscribers(), params.workers(), 1, 64);
+    try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, 1, params.subscribers(), params.workers(), 1, 64);
          ClusterView view = system.clusterName() == null ? null : ClusterView.join(system.clusterName())) {
       fleet.warmup(system.name(), progress);
       Map<String, Object> extra = new LinkedHashMap<>();

@@ -50,7 +50,7 @@ final class ConnectionsScenario {
       Thread.sleep(1000);
       Memory before = memory(system.pids());
       progress.status(system.name(), "opening " + params.connections() + " connections");
-      try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, params.connections(), params.workers(), 1, 64)) {
+      try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, 1, params.connections(), params.workers(), 1, 64)) {
         fleet.warmup(system.name(), progress); // every connection is subscribed and live
         Memory after = memory(system.pids());
         double handshakesPerSec = params.connections() / Math.max(0.001, fleet.openMs / 1000.0);

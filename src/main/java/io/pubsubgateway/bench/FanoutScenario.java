@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code fanout}: P publishers and S subscribers on one channel (subscribers spread over the nodes,
- * publishers on the first node). For each system: the highest delivered rate with zero loss, no
+ * publishers on the first node); {@code channels}: the same over C channels, subscribers and
+ * messages assigned round-robin (see {@link Channels}). For each system: the highest delivered rate with zero loss, no
  * duplicate, p99 at most 100 ms and the offered rate achieved (ramp x2, then bisection), then the
  * latency at half that rate and at a fixed common load. Every message carries its sequence number
  * and send time; loss, duplicates and latency are counted by the subscribers themselves.
@@ -24,10 +25,15 @@ final class FanoutScenario {
   private static final double MAX_P99_MS = 100;
 
   /** Parameters of a run. */
-  record Params(int subscribers, int publishers, int size, double trialSeconds, double startDeliveries,
+  record Params(int subscribers, int channels, int publishers, int size, double trialSeconds, double startDeliveries,
                 double fixedDeliveries, int maxTrials, int workers, boolean smoke) {
+    /** Average deliveries per published message: subscribers per channel. */
+    double perMessage() {
+      return subscribers / (double) Math.max(1, channels);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("subscribers", subscribers).put("publishers", publishers).put("size", size)
+      return new JsonObject().put("subscribers", subscribers).put("channels", channels).put("publishers", publishers).put("size", size)
         .put("trialSeconds", trialSeconds).put("startDeliveries", startDeliveries).put("fixedDeliveries", fixedDeliveries)
         .put("maxTrials", maxTrials).put("workers", workers).put("smoke", smoke);
     }
@@ -69,7 +75,7 @@ final class FanoutScenario {
   SystemResult measure(SystemUnderTest system) throws Exception {
     progress.status(system.name(), "starting");
     system.start();
-    try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, params.subscribers(), params.workers(),
+    try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, params.channels(), params.subscribers(), params.workers(),
       params.publishers(), params.size())) {
       return search(system, fleet);
     } finally {
@@ -78,7 +84,7 @@ final class FanoutScenario {
   }
 
   private SystemResult search(SystemUnderTest system, Fleet fleet) throws Exception {
-    int s = params.subscribers();
+    double s = params.perMessage();
     double rate = params.startDeliveries() / s;
     if (!params.smoke()) {
       // unscored: lets the JIT of every process (servers and generators) warm up before anything counts
@@ -133,7 +139,7 @@ final class FanoutScenario {
     Histogram h = half.latency();
     double cpuMicros = best.unique() == 0 ? Double.NaN : best.cpuSeconds() * 1e6 / best.unique();
     return new SystemResult(system.name(), round(best.deliveriesPerSec()), best.loss() + half.loss(),
-      best.duplicates() + half.duplicates(), round(half.rate() * params.subscribers()),
+      best.duplicates() + half.duplicates(), round(half.rate() * params.perMessage()),
       h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
       h.getMaxValue() / 1000.0, round(cpuMicros), extra);
   }
@@ -153,7 +159,8 @@ final class FanoutScenario {
       w.call(new JsonObject().put("cmd", "reset").put("publishers", publisher.count()).put("messages", perPublisher),
         "reset", Duration.ofSeconds(30));
     }
-    long expected = (long) perPublisher * publisher.count() * params.subscribers();
+    long expected = Channels.expectedDeliveries((long) perPublisher * publisher.count(), params.subscribers(),
+      params.channels());
     double cpuBefore = ProcStats.cpuSeconds(system.pids());
     long start = System.nanoTime();
     double achieved = publisher.run(rate, perPublisher).toCompletionStage().toCompletableFuture()

@@ -35,8 +35,8 @@ final class Fleet implements AutoCloseable {
   }
 
   /** Starts {@code workerCount} workers with {@code subscribers} connections in all and the publishers. */
-  static Fleet start(SystemUnderTest system, Path jar, Path workDir, String channel, int subscribers, int workerCount,
-                     int publishers, int size) throws Exception {
+  static Fleet start(SystemUnderTest system, Path jar, Path workDir, String channel, int channels, int subscribers,
+                     int workerCount, int publishers, int size) throws Exception {
     List<WorkerHandle> workers = new ArrayList<>();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try {
@@ -45,7 +45,7 @@ final class Fleet implements AutoCloseable {
         int n = Math.min(perWorker, subscribers - w * perWorker);
         if (n > 0) {
           workers.add(WorkerHandle.start(jar, workDir.resolve("worker-" + system.name() + "-" + w + ".log"),
-            system.dialect(), channel, n, system.urls(), w * perWorker, "127.0.0." + (2 + w)));
+            system.dialect(), channel, channels, n, system.urls(), w * perWorker, "127.0.0." + (2 + w)));
         }
       }
       int connected = 0;
@@ -59,7 +59,7 @@ final class Fleet implements AutoCloseable {
         throw new IllegalStateException(system.name() + ": only " + connected + " of " + subscribers + " subscribers connected");
       }
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
-      Publisher publisher = Publisher.connect(vertx, client, system.urls().get(0), system.dialect(), publishers, channel, size)
+      Publisher publisher = Publisher.connect(vertx, client, system.urls().get(0), system.dialect(), publishers, channel, channels, size)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Fleet(vertx, publisher, subscribers, openMs, workers);
     } catch (Exception e) {

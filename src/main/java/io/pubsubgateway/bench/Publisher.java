@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Paced publishers on the coordinator's event loop: message i goes to publisher {@code i % P} with
- * sequence {@code i / P}, sent when {@code rate * elapsed} says it is due (1 ms ticks), each with
+ * sequence {@code i / P}, on channel {@code i % C} (see {@link Channels}), sent when {@code rate * elapsed} says it is due (1 ms ticks), each with
  * its send time. A publisher whose socket cannot take more is skipped for the tick, so an
  * overloaded system shows as an achieved rate below the target.
  */
@@ -18,23 +18,25 @@ final class Publisher {
   private final Vertx vertx;
   private final List<BenchConnection> connections;
   private final String channel;
+  private final int channelCount;
   private final int size;
 
-  private Publisher(Vertx vertx, List<BenchConnection> connections, String channel, int size) {
+  private Publisher(Vertx vertx, List<BenchConnection> connections, String channel, int channelCount, int size) {
     this.vertx = vertx;
     this.connections = connections;
     this.channel = channel;
+    this.channelCount = channelCount;
     this.size = size;
   }
 
   static Future<Publisher> connect(Vertx vertx, WebSocketClient client, String url, Dialect dialect, int count,
-                                   String channel, int size) {
+                                   String channel, int channelCount, int size) {
     List<Future<BenchConnection>> opening = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       opening.add(BenchConnection.open(client, url, dialect));
     }
     return Future.all(opening).map(all -> {
-      Publisher publisher = new Publisher(vertx, all.list(), channel, size);
+      Publisher publisher = new Publisher(vertx, all.list(), channel, channelCount, size);
       vertx.setPeriodic(5000, t -> publisher.connections.forEach(BenchConnection::keepAlive));
       return publisher;
     });
@@ -46,7 +48,12 @@ final class Publisher {
 
   /** One warm-up probe from each publisher (not counted as a message); {@code round} tags churn rounds (0 otherwise). */
   void warmup(int round) {
-    vertx.runOnContext(v -> connections.forEach(c -> c.publish(channel, Payload.body(round, Payload.WARMUP, System.nanoTime(), size))));
+    vertx.runOnContext(v -> {
+      for (int c = 0; c < channelCount; c++) {
+        connections.get(c % connections.size())
+          .publish(Channels.name(channel, channelCount, c), Payload.body(round, Payload.WARMUP, System.nanoTime(), size));
+      }
+    });
   }
 
   /**
@@ -70,7 +77,8 @@ final class Publisher {
             stalled++;
             continue;
           }
-          c.publish(channel, Payload.body(p, sent[0] / connections.size(), System.nanoTime(), size));
+          c.publish(Channels.name(channel, channelCount, sent[0]),
+            Payload.body(p, sent[0] / connections.size(), System.nanoTime(), size));
           sent[0]++;
           stalled = 0;
         }

@@ -40,14 +40,17 @@ public final class SubscriberWorker {
   private long duplicates;
   private long outOfRange;
   private int perPublisher;
+  private int publishers;
+  private final int channelCount;
   private long reconnects;
   private int round;
   private Histogram churnLatency = new Histogram(MAX_LATENCY_MICROS, 3);
 
   private final class Sub {
     boolean warm;
-    BitSet[] seen = new BitSet[0];
+    BitSet seen = new BitSet();
     BenchConnection connection;
+    String channel;
     long churnStartNanos;
 
     void handle(String text) {
@@ -67,28 +70,29 @@ public final class SubscriberWorker {
       long t = Payload.field(text, "\"t\":", 0);
       received++;
       histogram.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (System.nanoTime() - t) / 1000)));
-      if (p < 0 || p >= seen.length || s < 0 || s >= perPublisher) {
+      long k = s * publishers + p; // the message's global index
+      if (p < 0 || p >= publishers || s < 0 || k >= (long) publishers * perPublisher) {
         outOfRange++;
         return;
       }
-      BitSet bits = seen[(int) p];
-      if (bits.get((int) s)) {
+      if (seen.get((int) k)) {
         duplicates++;
       } else {
-        bits.set((int) s);
+        seen.set((int) k);
         unique++;
       }
     }
   }
 
-  private SubscriberWorker(Dialect dialect, String channel, PrintStream out) {
+  private SubscriberWorker(Dialect dialect, String channel, int channelCount, PrintStream out) {
     this.dialect = dialect;
     this.channel = channel;
+    this.channelCount = channelCount;
     this.out = out;
   }
 
   /** Runs a worker until {@code quit}; see BenchMain's {@code worker} command for the arguments. */
-  public static void run(Dialect dialect, String channel, int connections, List<String> urls, int urlOffset,
+  public static void run(Dialect dialect, String channel, int channelCount, int connections, List<String> urls, int urlOffset,
                          String localAddress) throws Exception {
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -99,7 +103,7 @@ public final class SubscriberWorker {
     }
     WebSocketClient client = vertx.createWebSocketClient(options);
     Context context = vertx.getOrCreateContext();
-    SubscriberWorker worker = new SubscriberWorker(dialect, channel, out);
+    SubscriberWorker worker = new SubscriberWorker(dialect, channel, channelCount, out);
     CountDownLatch opened = new CountDownLatch(1);
     long start = System.nanoTime();
     context.runOnContext(v -> worker.open(client, urls, urlOffset, connections, 0, opened));
@@ -133,12 +137,14 @@ public final class SubscriberWorker {
     pump[0] = () -> {
       while (inFlight[0] < 64 && next[0] < total) {
         String url = urls.get((offset + next[0]) % urls.size());
+        String subChannel = Channels.name(channel, channelCount, offset + next[0]);
         next[0]++;
         inFlight[0]++;
         BenchConnection.open(client, url, dialect).onComplete(ar -> {
           inFlight[0]--;
           if (ar.succeeded()) {
             Sub sub = new Sub();
+            sub.channel = subChannel;
             subs.add(sub);
             attach(client, url, sub, ar.result());
           } else {
@@ -164,7 +170,7 @@ public final class SubscriberWorker {
     connections.add(c);
     sub.connection = c;
     c.bodyHandler(sub::handle);
-    c.subscribe(channel);
+    c.subscribe(sub.channel);
     c.socket().closeHandler(v -> {
       connections.remove(c);
       sub.warm = false;
@@ -196,15 +202,11 @@ public final class SubscriberWorker {
   private void handle(JsonObject cmd) {
     switch (cmd.getString("cmd")) {
       case "reset" -> {
-        int publishers = cmd.getInteger("publishers");
-        int messages = cmd.getInteger("messages");
+        publishers = cmd.getInteger("publishers");
+        perPublisher = cmd.getInteger("messages");
         for (Sub s : subs) {
-          s.seen = new BitSet[publishers];
-          for (int p = 0; p < publishers; p++) {
-            s.seen[p] = new BitSet(messages);
-          }
+          s.seen = new BitSet(publishers * perPublisher);
         }
-        perPublisher = messages;
         histogram = new Histogram(MAX_LATENCY_MICROS, 3);
         received = 0;
         unique = 0;
@@ -220,8 +222,8 @@ public final class SubscriberWorker {
         for (Sub sub : subs) {
           sub.warm = false;
           sub.churnStartNanos = now;
-          sub.connection.unsubscribe(channel);
-          sub.connection.subscribe(channel);
+          sub.connection.unsubscribe(sub.channel);
+          sub.connection.subscribe(sub.channel);
         }
         out.println(new JsonObject().put("event", "churning").encode());
       }

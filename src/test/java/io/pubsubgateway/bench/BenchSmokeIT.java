@@ -27,6 +27,19 @@ class BenchSmokeIT {
   }
 
   @Test
+  void channelsSmokeMeasuresEveryChannelAwareSystemWithZeroLoss() throws Exception {
+    JsonObject json = smoke("channels");
+    JsonArray results = json.getJsonArray("results");
+    assertEquals(Systems.names().size() - 1, results.size(), json.encodePrettily()); // all but raw-vertx
+    for (Object o : results) {
+      JsonObject r = (JsonObject) o;
+      assertTrue(r.getDouble("throughputPerSec") > 0, r.encode());
+      assertEquals(0L, r.getLong("loss"), r.encode());
+      assertEquals(0L, r.getLong("duplicates"), r.encode());
+    }
+  }
+
+  @Test
   void connectionsSmokeMeasuresEverySystem() throws Exception {
     JsonObject json = smoke("connections");
     assertMeasured(json);
