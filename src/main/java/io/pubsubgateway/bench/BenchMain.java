@@ -97,24 +97,13 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
-  @Command(name = "fanout", mixinStandardHelpOptions = true,
-    description = "P publishers, S subscribers on one channel: highest delivered rate with zero loss and p99 <= 100 ms, "
-      + "latency at half that rate and at a fixed load.")
-  static final class Fanout extends Common implements Callable<Integer> {
-    @Option(names = "--subscribers", defaultValue = "500", description = "Subscribers (default: ${DEFAULT-VALUE})")
-    int subscribers;
-
-    @Option(names = "--publishers", defaultValue = "1", description = "Publishers (default: ${DEFAULT-VALUE})")
-    int publishers;
-
+  /** Options of the scenarios that search for the highest passing rate (fanout, channels). */
+  static class SearchOptions extends Common {
     @Option(names = "--size", defaultValue = "64", description = "Message body bytes (default: ${DEFAULT-VALUE})")
     int size;
 
     @Option(names = "--trial-seconds", defaultValue = "3", description = "Length of one trial (default: ${DEFAULT-VALUE})")
     double trialSeconds;
-
-    @Option(names = "--start-rate", defaultValue = "50000", description = "First offered deliveries/s (default: ${DEFAULT-VALUE})")
-    double startRate;
 
     @Option(names = "--fixed-rate", defaultValue = "25000", description = "Common load for the latency comparison, deliveries/s (default: ${DEFAULT-VALUE})")
     double fixedRate;
@@ -124,6 +113,20 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--workers", defaultValue = "2", description = "Load-generator processes for the subscribers (default: ${DEFAULT-VALUE})")
     int workers;
+  }
+
+  @Command(name = "fanout", mixinStandardHelpOptions = true,
+    description = "P publishers, S subscribers on one channel: highest delivered rate with zero loss and p99 <= 100 ms, "
+      + "latency at half that rate and at a fixed load.")
+  static final class Fanout extends SearchOptions implements Callable<Integer> {
+    @Option(names = "--subscribers", defaultValue = "500", description = "Subscribers (default: ${DEFAULT-VALUE})")
+    int subscribers;
+
+    @Option(names = "--publishers", defaultValue = "1", description = "Publishers (default: ${DEFAULT-VALUE})")
+    int publishers;
+
+    @Option(names = "--start-rate", defaultValue = "50000", description = "First offered deliveries/s (default: ${DEFAULT-VALUE})")
+    double startRate;
 
     @Override
     public Integer call() throws Exception {
@@ -140,7 +143,7 @@ public final class BenchMain implements Callable<Integer> {
   @Command(name = "channels", mixinStandardHelpOptions = true,
     description = "C channels with a few subscribers each and publishers on all of them: highest delivered rate with zero "
       + "loss and p99 <= 100 ms, latency at half that rate and at a fixed load.")
-  static final class ChannelsCommand extends Common implements Callable<Integer> {
+  static final class ChannelsCommand extends SearchOptions implements Callable<Integer> {
     @Option(names = "--channels", defaultValue = "100", description = "Channels (default: ${DEFAULT-VALUE})")
     int channels;
 
@@ -150,23 +153,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--publishers", defaultValue = "4", description = "Publishers, each on all channels (default: ${DEFAULT-VALUE})")
     int publishers;
 
-    @Option(names = "--size", defaultValue = "64", description = "Message body bytes (default: ${DEFAULT-VALUE})")
-    int size;
-
-    @Option(names = "--trial-seconds", defaultValue = "3", description = "Length of one trial (default: ${DEFAULT-VALUE})")
-    double trialSeconds;
-
     @Option(names = "--start-rate", defaultValue = "20000", description = "First offered deliveries/s (default: ${DEFAULT-VALUE})")
     double startRate;
-
-    @Option(names = "--fixed-rate", defaultValue = "25000", description = "Common load for the latency comparison, deliveries/s (default: ${DEFAULT-VALUE})")
-    double fixedRate;
-
-    @Option(names = "--max-trials", defaultValue = "12", description = "Trials per system in the search (default: ${DEFAULT-VALUE})")
-    int maxTrials;
-
-    @Option(names = "--workers", defaultValue = "2", description = "Load-generator processes for the subscribers (default: ${DEFAULT-VALUE})")
-    int workers;
 
     @Override
     public Integer call() throws Exception {

@@ -18,7 +18,7 @@ import java.util.Map;
  * cluster's event-bus registrations of the channel, counted by joining the cluster as a lite member:
  * ours is one per node, the vertx-web bridge one per socket.
  */
-final class ChurnScenario {
+final class ChurnScenario extends ScenarioBase {
   static final String CHANNEL = "bench.churn";
 
   /** Parameters of a run. */
@@ -29,15 +29,10 @@ final class ChurnScenario {
   }
 
   private final Params params;
-  private final Path jar;
-  private final Path workDir;
-  private final Progress progress;
 
   ChurnScenario(Params params, Path jar, Path workDir, Progress progress) {
+    super(jar, workDir, progress);
     this.params = params;
-    this.jar = jar;
-    this.workDir = workDir;
-    this.progress = progress;
   }
 
   SystemResult measure(SystemUnderTest system) throws Exception {

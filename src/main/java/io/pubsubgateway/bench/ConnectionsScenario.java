@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * the server's memory per connection: resident set (VmRSS) and, for Java servers, heap used after a
  * full GC ({@code jcmd GC.run}), before and after the connections.
  */
-final class ConnectionsScenario {
+final class ConnectionsScenario extends ScenarioBase {
   static final String CHANNEL = "bench.idle";
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
@@ -32,15 +32,10 @@ final class ConnectionsScenario {
   }
 
   private final Params params;
-  private final Path jar;
-  private final Path workDir;
-  private final Progress progress;
 
   ConnectionsScenario(Params params, Path jar, Path workDir, Progress progress) {
+    super(jar, workDir, progress);
     this.params = params;
-    this.jar = jar;
-    this.workDir = workDir;
-    this.progress = progress;
   }
 
   SystemResult measure(SystemUnderTest system) throws Exception {

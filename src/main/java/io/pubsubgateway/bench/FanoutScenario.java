@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * latency at half that rate and at a fixed common load. Every message carries its sequence number
  * and send time; loss, duplicates and latency are counted by the subscribers themselves.
  */
-final class FanoutScenario {
+final class FanoutScenario extends ScenarioBase {
   static final String CHANNEL = "bench.fan";
   private static final double MAX_P99_MS = 100;
 
@@ -60,15 +60,10 @@ final class FanoutScenario {
   }
 
   private final Params params;
-  private final Path jar;
-  private final Path workDir;
-  private final Progress progress;
 
   FanoutScenario(Params params, Path jar, Path workDir, Progress progress) {
+    super(jar, workDir, progress);
     this.params = params;
-    this.jar = jar;
-    this.workDir = workDir;
-    this.progress = progress;
   }
 
   /** Measures one system, started and stopped here. */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
@@ -22,7 +21,7 @@ import java.util.stream.IntStream;
  *
  * <p>Threading: see {@link ProcessSystem}.
  */
-public final class BridgeSystem extends ProcessSystem {
+public final class BridgeSystem extends JavaNodesSystem {
   /** The gateway jar manifest's Add-Opens/Add-Exports, as command-line flags. */
   static final List<String> HAZELCAST_MODULE_FLAGS = List.of(
     "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -31,31 +30,9 @@ public final class BridgeSystem extends ProcessSystem {
     "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
     "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
 
-  private final int nodes;
-  private final Path jar;
-  private final List<String> jvmFlags;
-  private final int basePort;
-  private final String clusterName = "bench-bridge-" + java.util.UUID.randomUUID();
 
   public BridgeSystem(int nodes, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
-    super(workDir);
-    if (nodes < 1) {
-      throw new IllegalArgumentException("nodes must be >= 1");
-    }
-    this.nodes = nodes;
-    this.jar = jar.toAbsolutePath();
-    this.jvmFlags = List.copyOf(jvmFlags);
-    this.basePort = basePort;
-  }
-
-  @Override
-  public String clusterName() {
-    return nodes > 1 ? clusterName : null;
-  }
-
-  @Override
-  public String name() {
-    return nodes == 1 ? "bridge" : "bridge-" + nodes;
+    super("bridge", nodes, jar, jvmFlags, workDir, basePort);
   }
 
   @Override
@@ -65,7 +42,7 @@ public final class BridgeSystem extends ProcessSystem {
         + " not found: run the benchmark from the project folder");
     }
     requireFreePorts(IntStream.range(0, nodes).map(i -> basePort + i).toArray());
-    String cluster = nodes > 1 ? clusterName : "-";
+    String cluster = nodes > 1 ? clusterName() : "-";
     for (int i = 0; i < nodes; i++) {
       List<String> args = new ArrayList<>(HAZELCAST_MODULE_FLAGS);
       args.addAll(List.of("-cp", jar.toString(), BridgeServer.class.getName(),

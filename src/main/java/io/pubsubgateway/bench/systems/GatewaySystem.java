@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
@@ -23,34 +22,12 @@ import java.util.stream.IntStream;
  *
  * <p>Threading: see {@link ProcessSystem}.
  */
-public final class GatewaySystem extends ProcessSystem {
+public final class GatewaySystem extends JavaNodesSystem {
   private static final String SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-  private final int nodes;
-  private final Path jar;
-  private final List<String> jvmFlags;
-  private final int basePort;
-  private final String clusterName = "bench-" + UUID.randomUUID();
 
   public GatewaySystem(int nodes, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
-    super(workDir);
-    if (nodes < 1) {
-      throw new IllegalArgumentException("nodes must be >= 1");
-    }
-    this.nodes = nodes;
-    this.jar = jar.toAbsolutePath();
-    this.jvmFlags = List.copyOf(jvmFlags);
-    this.basePort = basePort;
-  }
-
-  @Override
-  public String clusterName() {
-    return nodes > 1 ? clusterName : null;
-  }
-
-  @Override
-  public String name() {
-    return nodes == 1 ? "gateway" : "gateway-" + nodes;
+    super("gateway", nodes, jar, jvmFlags, workDir, basePort);
   }
 
   @Override
@@ -93,7 +70,7 @@ public final class GatewaySystem extends ProcessSystem {
         - pattern: "bench.*"
           subscribe: all
           publish: all
-      """.formatted(basePort, secret, nodes > 1, clusterName, hazelcast);
+      """.formatted(basePort, secret, nodes > 1, nodes > 1 ? clusterName() : "standalone", hazelcast);
     Path conf = workDir.resolve(name() + ".yaml");
     Files.writeString(conf, yaml);
     return conf;
