@@ -25,9 +25,13 @@ final class Fleet implements AutoCloseable {
   /** The longest time a worker took to open and subscribe its connections (they open in parallel). */
   final long openMs;
   private final Vertx vertx;
+  /** Held: Vert.x closes a WebSocketClient (and its connections) once it is unreachable. */
+  private final WebSocketClient client;
 
-  private Fleet(Vertx vertx, Publisher publisher, int subscribers, long openMs, List<WorkerHandle> workers) {
+  private Fleet(Vertx vertx, WebSocketClient client, Publisher publisher, int subscribers, long openMs,
+                List<WorkerHandle> workers) {
     this.vertx = vertx;
+    this.client = client;
     this.publisher = publisher;
     this.subscribers = subscribers;
     this.openMs = openMs;
@@ -61,7 +65,7 @@ final class Fleet implements AutoCloseable {
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
       Publisher publisher = Publisher.connect(vertx, client, system.urls().get(0), system.dialect(), publishers, channel, channels, size)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Fleet(vertx, publisher, subscribers, openMs, workers);
+      return new Fleet(vertx, client, publisher, subscribers, openMs, workers);
     } catch (Exception e) {
       workers.forEach(WorkerHandle::close);
       vertx.close();
@@ -109,6 +113,7 @@ final class Fleet implements AutoCloseable {
   public void close() {
     workers.forEach(WorkerHandle::close);
     publisher.close();
+    client.close();
     vertx.close();
   }
 }

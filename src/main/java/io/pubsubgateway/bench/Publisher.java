@@ -67,6 +67,11 @@ final class Publisher {
       long start = System.nanoTime();
       long[] sent = {0};
       vertx.setPeriodic(1, timer -> {
+        if (connections.stream().anyMatch(c -> c.socket().isClosed())) {
+          vertx.cancelTimer(timer);
+          done.tryFail(new IllegalStateException("a publisher connection was closed by the server"));
+          return;
+        }
         long now = System.nanoTime();
         long due = Math.min(total, (long) (ratePerSec * (now - start) / 1e9) + 1);
         int stalled = 0;

@@ -42,6 +42,7 @@ public final class SubscriberWorker {
   private int perPublisher;
   private int publishers;
   private final int channelCount;
+  private WebSocketClient client;
   private long reconnects;
   private int round;
   private Histogram churnLatency = new Histogram(MAX_LATENCY_MICROS, 3);
@@ -104,6 +105,7 @@ public final class SubscriberWorker {
     WebSocketClient client = vertx.createWebSocketClient(options);
     Context context = vertx.getOrCreateContext();
     SubscriberWorker worker = new SubscriberWorker(dialect, channel, channelCount, out);
+    worker.client = client; // held: Vert.x closes a WebSocketClient once it is unreachable
     CountDownLatch opened = new CountDownLatch(1);
     long start = System.nanoTime();
     context.runOnContext(v -> worker.open(client, urls, urlOffset, connections, 0, opened));
