@@ -164,14 +164,14 @@ class ConfigLoaderTest {
       .put("allowedOrigins", new JsonArray().add("https://a.example").add("https://*.b.example")).put("instances", 4);
     section(tree, "auth.jwt").put("issuer", "iss").put("audience", "aud").put("leewaySeconds", 0);
     section(tree, "auth").put("allowAnonymous", true);
-    section(tree, "cluster").put("host", "10.0.0.1").put("port", 5701).put("name", "gw").put("addressPrefix", "ps.");
+    section(tree, "cluster").put("host", "127.0.0.5").put("port", 5701).put("name", "gw").put("addressPrefix", "ps.");
     section(tree, "limits").put("maxFrameBytes", 256).put("maxSubscriptionsPerConnection", 1).put("maxConnections", 2)
       .put("publishPerSecond", 0).put("idleTimeoutSeconds", 0).put("outboundQueueBytes", 4096).put("maxChannelLength", 1024);
     GatewayConfig c = build(tree);
     assertEquals(new HttpConfig("0.0.0.0", 9000, "/pubsub", List.of("https://a.example", "https://*.b.example"), 4), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, "iss", "aud", 0), c.auth().jwt());
     assertTrue(c.auth().allowAnonymous());
-    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "10.0.0.1", 5701, "gw", "ps."), c.cluster());
+    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.5", 5701, "gw", "ps."), c.cluster());
     assertEquals(new LimitsConfig(256, 1, 2, 0, 0, 4096, 1024), c.limits());
   }
 
