@@ -1,5 +1,6 @@
 package io.pubsubgateway.client;
 
+import io.pubsubgateway.protocol.CloseCode;
 import io.pubsubgateway.protocol.FrameType;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -348,7 +349,7 @@ public final class GatewayClient {
       return;
     }
     setState(ClientState.DISCONNECTED, c.url(), code, reason);
-    if (code >= 4500 && code <= 4999) {
+    if (CloseCode.isTerminal(code)) {
       terminate(GatewayException.CLOSED, "closed by the gateway: " + code + " " + reason, c.url(), code);
     } else {
       scheduleReconnect(c.url(), code, reason);

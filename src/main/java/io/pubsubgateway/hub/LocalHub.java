@@ -92,13 +92,4 @@ public final class LocalHub {
       s.send(frame);
     }
   }
-
-  /** Number of channels with at least one subscriber on this loop. */
-  public int channelCount() {
-    return channels.size();
-  }
-
-  public Context context() {
-    return context;
-  }
 }

@@ -40,6 +40,11 @@ public enum CloseCode {
 
   /** True for codes after which a client should not reconnect on its own. */
   public boolean terminal() {
+    return isTerminal(code);
+  }
+
+  /** True for any close code in the terminal range 4500-4999 (also codes this enum does not name). */
+  public static boolean isTerminal(int code) {
     return code >= 4500 && code <= 4999;
   }
 }

@@ -9,6 +9,7 @@ import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.protocol.CloseCode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -89,13 +90,8 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   }
 
   @Override
-  public LocalHub hub() {
-    return hub;
-  }
-
-  @Override
   public Future<Void> closeAll() {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       List<Future<Void>> closing = new ArrayList<>();
       for (Session s : new ArrayList<>(sessions)) {

@@ -1,7 +1,8 @@
 package io.pubsubgateway.transport;
 
-import io.pubsubgateway.hub.LocalHub;
+import io.vertx.core.Future;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,12 +14,10 @@ public final class NodeState {
   private final List<ServerLoop> loops = new CopyOnWriteArrayList<>();
   private volatile boolean shuttingDown;
 
-  /** One server verticle instance: its hub and sessions. */
+  /** One server verticle instance and its sessions. */
   interface ServerLoop {
-    LocalHub hub();
-
     /** Closes every session of this loop with 1001; completes when they are closed. */
-    io.vertx.core.Future<Void> closeAll();
+    Future<Void> closeAll();
   }
 
   public NodeState(int maxConnections) {
@@ -60,12 +59,12 @@ public final class NodeState {
   }
 
   /** Stops accepting connections and closes every open one with 1001 (going away). */
-  public io.vertx.core.Future<Void> beginShutdown() {
+  public Future<Void> beginShutdown() {
     shuttingDown = true;
-    List<io.vertx.core.Future<Void>> closing = new java.util.ArrayList<>();
+    List<Future<Void>> closing = new ArrayList<>();
     for (ServerLoop loop : loops) {
       closing.add(loop.closeAll());
     }
-    return io.vertx.core.Future.join(closing).mapEmpty();
+    return Future.join(closing).mapEmpty();
   }
 }
