@@ -93,6 +93,7 @@ public final class GatewayMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GatewayConfig config = configOptions.load();
+    LogFormat.apply(config.logging().json());
     GatewayNode node = GatewayNode.start(config).toCompletionStage().toCompletableFuture().get();
     org.slf4j.LoggerFactory.getLogger(GatewayMain.class).info("pubsub-gateway listening on ws://{}:{}{} ({})",
       config.http().host(), node.port(), config.http().path(),

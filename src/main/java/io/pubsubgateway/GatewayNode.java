@@ -2,7 +2,16 @@ package io.pubsubgateway;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
+import io.pubsubgateway.api.HttpRoutes;
+import io.pubsubgateway.api.NodeCommands;
+import io.pubsubgateway.api.ServerApi;
 import io.pubsubgateway.auth.JwtTokenVerifier;
+import io.pubsubgateway.cluster.ClusterAdmin;
+import io.pubsubgateway.metrics.GatewayMetrics;
+import io.vertx.core.VertxBuilder;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.pubsubgateway.auth.TokenVerifier;
 import io.pubsubgateway.cluster.EventBusBroker;
 import io.pubsubgateway.config.ConfigException;
@@ -40,41 +49,54 @@ public final class GatewayNode {
   private final GatewayConfig config;
   private final ChannelHub hub;
   private final NodeState state;
+  private final GatewayMetrics metrics;
+  private final ClusterAdmin admin;
   private final int port;
 
-  private GatewayNode(Vertx vertx, GatewayConfig config, ChannelHub hub, NodeState state, int port) {
+  private GatewayNode(Vertx vertx, GatewayConfig config, ChannelHub hub, NodeState state, GatewayMetrics metrics,
+                      ClusterAdmin admin, int port) {
     this.vertx = vertx;
     this.config = config;
     this.hub = hub;
     this.state = state;
+    this.metrics = metrics;
+    this.admin = admin;
     this.port = port;
   }
 
   /** Starts a node; fails with a {@link ConfigException} for problems the operator must fix. */
   public static Future<GatewayNode> start(GatewayConfig config) {
     Promise<GatewayNode> started = Promise.promise();
-    createVertx(config).onComplete(created -> {
+    GatewayMetrics metrics = config.metrics().enabled() ? GatewayMetrics.prometheus() : GatewayMetrics.disabled();
+    createVertx(config, metrics).onComplete(created -> {
       if (created.failed()) {
         started.fail(created.cause());
         return;
       }
-      deploy(created.result(), config).onComplete(deployed -> {
+      deploy(created.result(), config, metrics).onComplete(deployed -> {
         if (deployed.succeeded()) {
           started.complete(deployed.result());
         } else {
           // fail first: listeners of the close future would run on an event loop that close terminates
           started.fail(deployed.cause());
-          created.result().close();
+          created.result().close().onComplete(ar -> metrics.close());
         }
       });
     });
     return started.future();
   }
 
-  private static Future<Vertx> createVertx(GatewayConfig config) {
+  private static Future<Vertx> createVertx(GatewayConfig config, GatewayMetrics metrics) {
     VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    if (metrics.enabled() && config.metrics().vertx()) {
+      // event-bus meters are off: they would be labelled per address, i.e. per channel
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+      builder.withMetrics(new MicrometerMetricsFactory(metrics.prometheusRegistry()));
+    }
     if (!config.cluster().enabled()) {
-      return Future.succeededFuture(Vertx.vertx(options));
+      return Future.succeededFuture(builder.with(options).build());
     }
     options.getEventBusOptions()
       .setHost(config.cluster().host())
@@ -86,7 +108,7 @@ public final class GatewayNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+    return builder.with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
       .recover(err -> Future.failedFuture(new ConfigException("cluster: cannot join the Hazelcast cluster ("
         + config.cluster().hazelcastConfig() + "): " + err.getMessage(), err)));
   }
@@ -110,24 +132,45 @@ public final class GatewayNode {
     return hz;
   }
 
-  private static Future<GatewayNode> deploy(Vertx vertx, GatewayConfig config) {
+  private static Future<GatewayNode> deploy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(),
-      new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix()));
+      new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()), metrics);
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());
     NodeState state = new NodeState(config.limits().maxConnections());
+    int[] actualPort = new int[1];
+    ClusterAdmin admin = new ClusterAdmin(vertx, config.api().clusterTimeoutMs(),
+      new NodeCommands(state, hub, metrics, () -> config.http().host() + ":" + actualPort[0]));
+    registerGauges(vertx, metrics, state, hub, admin);
+    ServerApi api = config.api().enabled() ? new ServerApi(config.api(), config.limits().maxChannelLength(),
+      hub.broker(), admin, metrics) : null;
+    HttpRoutes routes = new HttpRoutes(config, state, metrics, api, () -> admin.members().contains(admin.nodeId()));
     int instances = config.http().instances() > 0 ? config.http().instances()
       : Runtime.getRuntime().availableProcessors();
     // port 0: a negative port makes Vert.x share one random port among the instances
     int listenPort = config.http().port() == 0 ? -1 : config.http().port();
     List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
-        GatewayVerticle v = new GatewayVerticle(config, listenPort, hub, verifier, state);
-        verticles.add(v);
-        return v;
-      }, new DeploymentOptions().setInstances(instances))
-      .recover(err -> Future.failedFuture(new ConfigException("http.port: cannot listen on "
-        + config.http().host() + ":" + config.http().port() + ": " + err.getMessage(), err)))
-      .map(id -> new GatewayNode(vertx, config, hub, state, verticles.get(0).actualPort()));
+    return admin.start()
+      .compose(v -> vertx.deployVerticle(() -> {
+          GatewayVerticle verticle = new GatewayVerticle(config, listenPort, hub, verifier, state, metrics,
+            routes::handler);
+          verticles.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances))
+        .recover(err -> Future.failedFuture(new ConfigException("http.port: cannot listen on "
+          + config.http().host() + ":" + config.http().port() + ": " + err.getMessage(), err))))
+      .map(id -> {
+        actualPort[0] = verticles.get(0).actualPort();
+        state.markStarted();
+        return new GatewayNode(vertx, config, hub, state, metrics, admin, actualPort[0]);
+      });
+  }
+
+  private static void registerGauges(Vertx vertx, GatewayMetrics metrics, NodeState state, ChannelHub hub,
+                                     ClusterAdmin admin) {
+    metrics.gauge("pubsub.gateway.connections", "Open WebSocket connections", state::connections);
+    metrics.gauge("pubsub.gateway.channels", "Channels this node holds a cluster subscription for", hub::channelCount);
+    metrics.gauge("pubsub.gateway.cluster.nodes", "Members of the cluster as this node sees them (1 when standalone)",
+      () -> admin.members().size());
   }
 
   /**
@@ -138,7 +181,9 @@ public final class GatewayNode {
     LOG.info("shutting down: closing {} connections with 1001", state.connections());
     return state.beginShutdown()
       .timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
-      .transform(ar -> vertx.close());
+      .transform(ar -> admin.stop())
+      .transform(ar -> vertx.close())
+      .andThen(ar -> metrics.close());
   }
 
   public Vertx vertx() {
@@ -156,6 +201,15 @@ public final class GatewayNode {
 
   public ChannelHub hub() {
     return hub;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /** This node's id in the cluster (a random one when standalone). */
+  public String nodeId() {
+    return admin.nodeId();
   }
 
   /** Open WebSocket connections. */

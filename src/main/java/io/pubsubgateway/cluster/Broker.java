@@ -12,6 +12,12 @@ import io.vertx.core.json.JsonObject;
  */
 public interface Broker {
   /**
+   * Event-bus header a stamping broker adds to each publish: the wall-clock publish time in epoch
+   * microseconds, for the fan-out latency metric. The hub removes it before encoding {@code rec}.
+   */
+  String PUBLISHED_AT_HEADER = "pubsub-gateway.published-at-us";
+
+  /**
    * Subscribes this node to {@code channel}. Must be called on the context that should run
    * {@code handler}. The returned consumer's {@code completion()} completes once the subscription
    * is registered in the cluster; {@code unregister()} releases it.

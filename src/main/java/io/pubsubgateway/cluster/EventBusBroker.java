@@ -1,5 +1,6 @@
 package io.pubsubgateway.cluster;
 
+import io.pubsubgateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -17,10 +18,13 @@ import java.util.Map;
 public final class EventBusBroker implements Broker {
   private final EventBus eventBus;
   private final String prefix;
+  private final boolean stamp;
 
-  public EventBusBroker(EventBus eventBus, String addressPrefix) {
+  /** With {@code stamp}, each publish carries {@link Broker#PUBLISHED_AT_HEADER}. */
+  public EventBusBroker(EventBus eventBus, String addressPrefix, boolean stamp) {
     this.eventBus = eventBus;
     this.prefix = addressPrefix;
+    this.stamp = stamp;
   }
 
   @Override
@@ -30,13 +34,21 @@ public final class EventBusBroker implements Broker {
 
   @Override
   public void publish(String channel, Object body, JsonObject headers) {
-    if (headers == null || headers.isEmpty()) {
+    boolean noHeaders = headers == null || headers.isEmpty();
+    if (noHeaders && !stamp) {
       eventBus.publish(address(channel), body);
       return;
     }
     DeliveryOptions options = new DeliveryOptions();
-    for (Map.Entry<String, Object> e : headers) {
-      options.addHeader(e.getKey(), String.valueOf(e.getValue()));
+    if (!noHeaders) {
+      for (Map.Entry<String, Object> e : headers) {
+        if (!e.getKey().equals(PUBLISHED_AT_HEADER)) { // never taken from a client
+          options.addHeader(e.getKey(), String.valueOf(e.getValue()));
+        }
+      }
+    }
+    if (stamp) {
+      options.addHeader(PUBLISHED_AT_HEADER, Long.toString(GatewayMetrics.nowMicros()));
     }
     eventBus.publish(address(channel), body, options);
   }

@@ -218,7 +218,43 @@ public final class ConfigLoader {
       (Integer) v.get("limits.maxSubscriptionsPerConnection"), (Integer) v.get("limits.maxConnections"),
       (Integer) v.get("limits.publishPerSecond"), (Integer) v.get("limits.idleTimeoutSeconds"),
       (Integer) v.get("limits.outboundQueueBytes"), (Integer) v.get("limits.maxChannelLength"));
-    return new GatewayConfig(http, auth, cluster, limits, rules((JsonArray) v.get(ConfigSchema.CHANNELS)));
+    return new GatewayConfig(http, auth, cluster, limits, rules((JsonArray) v.get(ConfigSchema.CHANNELS)),
+      api(v, path), metrics(v, path), logging(v));
+  }
+
+  private static ApiConfig api(Map<String, Object> v, String wsPath) {
+    boolean enabled = (Boolean) v.get("api.enabled");
+    List<String> keys = strings(v, "api.keys");
+    if (enabled && keys.isEmpty()) {
+      throw new ConfigException("api.keys: at least one key is needed when api.enabled is true");
+    }
+    for (String key : keys) {
+      if (key.length() < ApiConfig.MIN_KEY_LENGTH) {
+        throw new ConfigException("api.keys: each key must be at least " + ApiConfig.MIN_KEY_LENGTH
+          + " characters (got one of " + key.length() + ")");
+      }
+    }
+    if (enabled && (wsPath.equals("/api") || wsPath.startsWith("/api/"))) {
+      throw new ConfigException("http.path: " + wsPath + " collides with the server API under /api");
+    }
+    return new ApiConfig(enabled, keys, (Integer) v.get("api.maxBodyBytes"), (Integer) v.get("api.clusterTimeoutMs"));
+  }
+
+  private static MetricsConfig metrics(Map<String, Object> v, String wsPath) {
+    String path = required(v, "metrics.path");
+    if (!path.startsWith("/") || path.startsWith("/api/") || path.startsWith("/health/") || path.equals(wsPath)) {
+      throw new ConfigException("metrics.path: must start with '/' and differ from http.path, /api and /health, got "
+        + path);
+    }
+    return new MetricsConfig((Boolean) v.get("metrics.enabled"), path, (Boolean) v.get("metrics.vertx"));
+  }
+
+  private static LoggingConfig logging(Map<String, Object> v) {
+    String format = required(v, "logging.format").toLowerCase(java.util.Locale.ROOT);
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ConfigException("logging.format: must be text or json, got " + format);
+    }
+    return new LoggingConfig(format.equals("json"));
   }
 
   private static JwtConfig jwt(Map<String, Object> v) {

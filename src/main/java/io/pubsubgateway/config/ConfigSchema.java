@@ -61,6 +61,14 @@ public final class ConfigSchema {
     integer("limits.idleTimeoutSeconds", 60, 0, 86400);
     integer("limits.outboundQueueBytes", 1024 * 1024, 4096, 1024 * 1024 * 1024);
     integer("limits.maxChannelLength", 255, 1, 1024);
+    bool("api.enabled", false);
+    list("api.keys", List.of());
+    integer("api.maxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024);
+    integer("api.clusterTimeoutMs", 3000, 100, 60_000);
+    bool("metrics.enabled", true);
+    str("metrics.path", "/metrics");
+    bool("metrics.vertx", true);
+    str("logging.format", "text");
     KEYS.put(CHANNELS, new Key(CHANNELS, Type.RULES, new JsonArray(), 0, 0));
   }
 

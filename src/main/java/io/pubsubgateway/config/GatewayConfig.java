@@ -4,5 +4,5 @@ import java.util.List;
 
 /** The whole, validated configuration of a node. Immutable. */
 public record GatewayConfig(HttpConfig http, AuthConfig auth, ClusterConfig cluster, LimitsConfig limits,
-                            List<ChannelRule> channels) {
+                            List<ChannelRule> channels, ApiConfig api, MetricsConfig metrics, LoggingConfig logging) {
 }

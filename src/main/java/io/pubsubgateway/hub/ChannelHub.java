@@ -2,7 +2,9 @@ package io.pubsubgateway.hub;
 
 import io.pubsubgateway.cluster.Broker;
 import io.pubsubgateway.protocol.FrameCodec;
+import io.pubsubgateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
@@ -24,6 +26,7 @@ import java.util.Map;
 public final class ChannelHub {
   private final Context context;
   private final Broker broker;
+  private final GatewayMetrics metrics;
   private final Map<String, Entry> channels = new HashMap<>();
   private volatile int channelCount;
 
@@ -33,9 +36,10 @@ public final class ChannelHub {
     Future<Void> ready;
   }
 
-  public ChannelHub(Context context, Broker broker) {
+  public ChannelHub(Context context, Broker broker, GatewayMetrics metrics) {
     this.context = context;
     this.broker = broker;
+    this.metrics = metrics;
   }
 
   /**
@@ -83,13 +87,53 @@ public final class ChannelHub {
   }
 
   private void dispatch(String channel, Entry entry, Message<Object> msg) {
+    MultiMap headers = msg.headers();
+    String publishedAt = headers.get(Broker.PUBLISHED_AT_HEADER);
+    if (publishedAt != null) {
+      headers.remove(Broker.PUBLISHED_AT_HEADER);
+      recordLatency(publishedAt);
+    }
     if (entry.hubs.isEmpty()) {
       return;
     }
-    byte[] frame = FrameCodec.encodeRec(channel, msg.body(), msg.headers());
+    byte[] frame = FrameCodec.encodeRec(channel, msg.body(), headers);
     for (LocalHub hub : entry.hubs) {
       hub.deliver(channel, frame);
     }
+  }
+
+  private void recordLatency(String publishedAtMicros) {
+    try {
+      metrics.fanoutStarted(Long.parseLong(publishedAtMicros), GatewayMetrics.nowMicros());
+    } catch (NumberFormatException e) {
+      // a backend verticle set the header to something else: not ours to measure
+    }
+  }
+
+  /**
+   * What this node's connections subscribe to, as seen by the hub: channel to local subscriber count
+   * summed over the event loops. Completes on the hub's context.
+   */
+  public Future<Map<String, Integer>> localChannels() {
+    Promise<Map<String, Integer>> promise = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Map<String, Integer>>> perLoop = new ArrayList<>();
+      java.util.Set<LocalHub> hubs = new java.util.LinkedHashSet<>();
+      channels.values().forEach(e -> hubs.addAll(e.hubs));
+      for (LocalHub hub : hubs) {
+        perLoop.add(hub.counts());
+      }
+      Future.all(perLoop).onComplete(ar -> {
+        Map<String, Integer> merged = new java.util.TreeMap<>();
+        for (Future<Map<String, Integer>> f : perLoop) {
+          if (f.succeeded()) {
+            f.result().forEach((ch, n) -> merged.merge(ch, n, Integer::sum));
+          }
+        }
+        promise.complete(merged);
+      });
+    });
+    return promise.future();
   }
 
   /** Channels this node holds a cluster subscription for. */

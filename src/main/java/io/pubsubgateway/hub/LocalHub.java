@@ -1,5 +1,6 @@
 package io.pubsubgateway.hub;
 
+import io.pubsubgateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +22,7 @@ public final class LocalHub {
   private static final Subscriber[] NONE = new Subscriber[0];
   private final Context context;
   private final ChannelHub channelHub;
+  private final GatewayMetrics metrics;
   private final Map<String, LocalChannel> channels = new HashMap<>();
 
   private static final class LocalChannel {
@@ -38,9 +40,10 @@ public final class LocalHub {
     }
   }
 
-  public LocalHub(Context context, ChannelHub channelHub) {
+  public LocalHub(Context context, ChannelHub channelHub, GatewayMetrics metrics) {
     this.context = context;
     this.channelHub = channelHub;
+    this.metrics = metrics;
   }
 
   /**
@@ -88,8 +91,25 @@ public final class LocalHub {
     if (local == null) {
       return;
     }
-    for (Subscriber s : local.snapshot()) {
-      s.send(frame);
+    int written = 0;
+    Subscriber[] subscribers = local.snapshot();
+    for (Subscriber s : subscribers) {
+      if (s.send(frame)) {
+        written++;
+      }
     }
+    metrics.sent(written, frame.length);
+    metrics.dropped(subscribers.length - written);
+  }
+
+  /** Channel to subscriber count on this loop; completes on the caller's side from this loop. */
+  Future<Map<String, Integer>> counts() {
+    Promise<Map<String, Integer>> promise = Promise.promise();
+    context.runOnContext(v -> {
+      Map<String, Integer> counts = new HashMap<>();
+      channels.forEach((ch, local) -> counts.put(ch, local.subscribers.size()));
+      promise.complete(counts);
+    });
+    return promise.future();
   }
 }

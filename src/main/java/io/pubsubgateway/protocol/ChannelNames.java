@@ -2,7 +2,8 @@ package io.pubsubgateway.protocol;
 
 /**
  * Channel name rules: 1 to {@code maxLength} characters from {@code A-Z a-z 0-9 . _ - : / @ = + , ~};
- * names starting with {@code __vertx.} (event-bus internals) are never reachable.
+ * names starting with {@code __vertx.} (event-bus internals) or {@code __pubsub.} (the gateway's own
+ * node-to-node addresses) are never reachable.
  */
 public final class ChannelNames {
   /** Default and upper bound of {@code limits.maxChannelLength}. */
@@ -30,9 +31,9 @@ public final class ChannelNames {
     return null;
   }
 
-  /** True for event-bus internal addresses. */
+  /** True for event-bus internal addresses (Vert.x's and the gateway's). */
   public static boolean isInternal(String address) {
-    return address.startsWith("__vertx.");
+    return address.startsWith("__vertx.") || address.startsWith("__pubsub.");
   }
 
   private static boolean allowed(char c) {

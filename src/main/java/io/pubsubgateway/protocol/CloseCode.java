@@ -19,7 +19,11 @@ public enum CloseCode {
   /** No frame from the client within limits.idleTimeoutSeconds: reconnect and ping. */
   IDLE_TIMEOUT(4002, "idle timeout"),
   /** The connection's pending writes exceeded limits.outboundQueueBytes: read faster, reconnect. */
-  SLOW_CONSUMER(4003, "slow consumer: outbound queue full");
+  SLOW_CONSUMER(4003, "slow consumer: outbound queue full"),
+  /** Closed by an operator through {@code POST /api/disconnect} with {@code "reconnect": true}. */
+  DISCONNECTED_RECONNECT(4004, "disconnected by server, reconnect"),
+  /** Closed by an operator through {@code POST /api/disconnect}: do not reconnect on your own. */
+  DISCONNECTED(4501, "disconnected by server");
 
   private final int code;
   private final String reason;
@@ -36,6 +40,11 @@ public enum CloseCode {
   /** A reason phrase; always shorter than the 123-byte limit of a close frame. */
   public String reason() {
     return reason;
+  }
+
+  /** The code's name in snake case, as used in metric labels ({@code slow_consumer}). */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** True for codes after which a client should not reconnect on its own. */

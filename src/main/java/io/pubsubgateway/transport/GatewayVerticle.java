@@ -8,7 +8,11 @@ import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.protocol.CloseCode;
+import io.pubsubgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import org.slf4j.spi.LoggingEventBuilder;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One server instance (deployed once per core): accepts WebSocket upgrades on {@code http.path},
@@ -38,27 +43,37 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   private final TokenVerifier verifier;
   private final Permissions permissions;
   private final NodeState node;
+  private final GatewayMetrics metrics;
+  private final Function<Vertx, Handler<HttpServerRequest>> httpRoutes;
   private final List<ChannelPattern> origins;
   private final Set<Session> sessions = new LinkedHashSet<>();
   private LocalHub hub;
   private FlushBatcher flusher;
   private HttpServer server;
+  private Handler<HttpServerRequest> routes;
   private long sweepTimer = -1;
 
+  /**
+   * @param httpRoutes builds, once per instance, the handler of plain HTTP requests (API, metrics,
+   *                   health) other than those to {@code http.path}
+   */
   public GatewayVerticle(GatewayConfig config, int listenPort, ChannelHub channelHub, TokenVerifier verifier,
-                         NodeState node) {
+                         NodeState node, GatewayMetrics metrics, Function<Vertx, Handler<HttpServerRequest>> httpRoutes) {
     this.config = config;
     this.listenPort = listenPort;
     this.channelHub = channelHub;
     this.verifier = verifier;
     this.permissions = new Permissions(config.channels());
     this.node = node;
+    this.metrics = metrics;
+    this.httpRoutes = httpRoutes;
     this.origins = ChannelPattern.all(config.http().allowedOrigins());
   }
 
   @Override
   public Future<?> start() {
-    hub = new LocalHub(context, channelHub);
+    hub = new LocalHub(context, channelHub, metrics);
+    routes = httpRoutes.apply(vertx);
     flusher = new FlushBatcher(context);
     int hardCap = Math.max(config.limits().maxFrameBytes() * 4, 1024);
     HttpServerOptions options = new HttpServerOptions()
@@ -103,11 +118,27 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
     return done.future();
   }
 
+  @Override
+  public Future<Integer> disconnect(String user, CloseCode code) {
+    Promise<Integer> done = Promise.promise();
+    context.runOnContext(v -> {
+      int n = 0;
+      for (Session s : new ArrayList<>(sessions)) {
+        if (s.principal().user().equals(user)) {
+          s.close(code);
+          n++;
+        }
+      }
+      done.complete(n);
+    });
+    return done.future();
+  }
+
   private void handleRequest(HttpServerRequest req) {
     if (req.path().equals(config.http().path())) {
       req.response().setStatusCode(426).putHeader("Upgrade", "websocket").end("WebSocket upgrade required\n");
     } else {
-      req.response().setStatusCode(404).end();
+      routes.handle(req);
     }
   }
 
@@ -118,12 +149,12 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
     }
     String remote = String.valueOf(hs.remoteAddress());
     if (node.shuttingDown()) {
-      reject(hs, 503, remote, "-", "node shutting down");
+      reject(hs, 503, remote, "-", "shutting_down", "node shutting down");
       return;
     }
     String origin = hs.headers().get("Origin");
     if (origin != null && !ChannelPattern.anyMatches(origins, origin)) {
-      reject(hs, 403, remote, "-", "origin not allowed: " + origin);
+      reject(hs, 403, remote, "-", "origin", "origin not allowed: " + origin);
       return;
     }
     String token = HandshakeRequest.token(hs.headers(), hs.query());
@@ -132,12 +163,12 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
       return;
     }
     if (token == null) {
-      reject(hs, 401, remote, "-", "missing token");
+      reject(hs, 401, remote, "-", "missing_token", "missing token");
       return;
     }
     verifier.verify(token).onComplete(ar -> {
       if (ar.failed()) {
-        reject(hs, 401, remote, "-", ar.cause().getMessage());
+        reject(hs, 401, remote, "-", "invalid_token", ar.cause().getMessage());
       } else {
         accept(hs, ar.result(), remote);
       }
@@ -146,29 +177,40 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
 
   private void accept(ServerWebSocketHandshake hs, Principal principal, String remote) {
     if (!node.tryReserve()) {
-      reject(hs, 503, remote, principal.user(), "node full (limits.maxConnections)");
+      reject(hs, 503, remote, principal.user(), "node_full", "node full (limits.maxConnections)");
       return;
     }
     hs.accept().onComplete(ar -> {
       if (ar.failed()) {
         node.release();
-        HANDSHAKE_LOG.info("handshake user={} remote={} result=failed reason={}", principal.user(), remote,
-          ar.cause().toString());
+        logHandshake(principal.user(), remote, "failed").addKeyValue("reason", ar.cause().toString()).log();
         return;
       }
-      HANDSHAKE_LOG.info("handshake user={} remote={} result=accepted", principal.user(), remote);
+      logHandshake(principal.user(), remote, "accepted").log();
+      metrics.connectionOpened();
       startSession(ar.result(), principal);
     });
   }
 
-  private void reject(ServerWebSocketHandshake hs, int status, String remote, String user, String reason) {
-    HANDSHAKE_LOG.info("handshake user={} remote={} result=rejected status={} reason={}", user, remote, status, reason);
+  /**
+   * Refuses the upgrade with {@code status}; {@code label} is the metric's reason label, {@code reason}
+   * the human one for the log (never the token).
+   */
+  private void reject(ServerWebSocketHandshake hs, int status, String remote, String user, String label,
+                      String reason) {
+    logHandshake(user, remote, "rejected").addKeyValue("status", status).addKeyValue("reason", reason).log();
+    metrics.handshakeRejected(status, label);
     hs.reject(status);
+  }
+
+  private static LoggingEventBuilder logHandshake(String user, String remote, String result) {
+    return HANDSHAKE_LOG.atInfo().setMessage("handshake").addKeyValue("user", user).addKeyValue("remote", remote)
+      .addKeyValue("result", result);
   }
 
   private void startSession(ServerWebSocket ws, Principal principal) {
     Session[] holder = new Session[1];
-    Session session = new Session(ws, principal, hub, channelHub.broker(), permissions, config.limits(), flusher, () -> {
+    Session session = new Session(ws, principal, hub, channelHub.broker(), permissions, config.limits(), flusher, metrics, () -> {
       sessions.remove(holder[0]);
       node.release();
     });

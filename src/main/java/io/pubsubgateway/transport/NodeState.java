@@ -1,5 +1,6 @@
 package io.pubsubgateway.transport;
 
+import io.pubsubgateway.protocol.CloseCode;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -13,11 +14,15 @@ public final class NodeState {
   private final int maxConnections;
   private final List<ServerLoop> loops = new CopyOnWriteArrayList<>();
   private volatile boolean shuttingDown;
+  private volatile boolean started;
 
   /** One server verticle instance and its sessions. */
   interface ServerLoop {
     /** Closes every session of this loop with 1001; completes when they are closed. */
     Future<Void> closeAll();
+
+    /** Closes the sessions of {@code user} on this loop with {@code code}; completes with their number. */
+    Future<Integer> disconnect(String user, CloseCode code);
   }
 
   public NodeState(int maxConnections) {
@@ -50,12 +55,31 @@ public final class NodeState {
     return shuttingDown;
   }
 
+  /** Marks the node as fully started: every server instance listens and the node joined its cluster. */
+  public void markStarted() {
+    started = true;
+  }
+
+  /** Started and not shutting down: the readiness check. */
+  public boolean ready() {
+    return started && !shuttingDown;
+  }
+
   void register(ServerLoop loop) {
     loops.add(loop);
   }
 
   void unregister(ServerLoop loop) {
     loops.remove(loop);
+  }
+
+  /** Closes every connection of {@code user} on this node with {@code code}; completes with their number. */
+  public Future<Integer> disconnect(String user, CloseCode code) {
+    List<Future<Integer>> closing = new ArrayList<>();
+    for (ServerLoop loop : loops) {
+      closing.add(loop.disconnect(user, code));
+    }
+    return Future.all(closing).map(all -> closing.stream().mapToInt(Future::result).sum());
   }
 
   /** Stops accepting connections and closes every open one with 1001 (going away). */

@@ -6,6 +6,7 @@ import io.pubsubgateway.auth.Principal;
 import io.pubsubgateway.cluster.Broker;
 import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.hub.LocalHub;
+import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.hub.Subscriber;
 import io.pubsubgateway.protocol.ChannelNames;
 import io.pubsubgateway.protocol.ClientFrame;
@@ -37,6 +38,7 @@ import java.util.Set;
  */
 final class Session implements Subscriber {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+  private static final Logger DISCONNECT_LOG = LoggerFactory.getLogger("io.pubsubgateway.disconnect");
   /** How long a slow consumer gets to read its backlog and the 4003 close frame before it is dropped. */
   static final long SLOW_CONSUMER_GRACE_MS = 5000;
 
@@ -58,12 +60,16 @@ final class Session implements Subscriber {
   private boolean flushPending;
   private final ChannelHandlerContext chctx;
   private final FlushBatcher flusher;
+  private final GatewayMetrics metrics;
+  /** The code this side closed with; null while open or when the client closed first. */
+  private CloseCode closedWith;
 
   Session(ServerWebSocket ws, Principal principal, LocalHub hub, Broker broker, Permissions permissions,
-          LimitsConfig limits, FlushBatcher flusher, Runnable onClosed) {
+          LimitsConfig limits, FlushBatcher flusher, GatewayMetrics metrics, Runnable onClosed) {
     this.ws = ws;
     this.chctx = ((WebSocketInternal) ws).channelHandlerContext();
     this.flusher = flusher;
+    this.metrics = metrics;
     this.principal = principal;
     this.hub = hub;
     this.broker = broker;
@@ -141,6 +147,7 @@ final class Session implements Subscriber {
   }
 
   private void handleMessage(Buffer data) {
+    metrics.received(data.length());
     if (data.length() > limits.maxFrameBytes()) {
       sendError(ErrorCode.FRAME_TOO_LARGE, null, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
       return;
@@ -163,7 +170,7 @@ final class Session implements Subscriber {
 
   private void handleFrame(ClientFrame frame) {
     switch (frame.type()) {
-      case PING -> send(FrameCodec.PONG);
+      case PING -> reply(FrameCodec.PONG);
       case REGISTER -> handleRegister(frame);
       case UNREGISTER -> handleUnregister(frame);
       case PUBLISH -> handlePublish(frame);
@@ -197,6 +204,7 @@ final class Session implements Subscriber {
       return;
     }
     if (!permissions.maySubscribe(principal, channel)) {
+      metrics.subscribeDenied();
       sendError(ErrorCode.ACCESS_DENIED, channel, "subscribe not allowed", frame.id());
       return;
     }
@@ -210,6 +218,7 @@ final class Session implements Subscriber {
       return;
     }
     subscriptions.add(channel);
+    metrics.subscriptionsChanged(1);
     hub.subscribe(channel, this).onComplete(ar -> {
       if (closing || !subscriptions.contains(channel)) {
         return;
@@ -218,6 +227,7 @@ final class Session implements Subscriber {
         ack(frame);
       } else {
         subscriptions.remove(channel);
+        metrics.subscriptionsChanged(-1);
         hub.unsubscribe(channel, this);
         LOG.warn("cluster subscription for {} failed: {}", channel, ar.cause().toString());
         sendError(ErrorCode.INTERNAL_ERROR, channel, "subscription failed, retry", frame.id());
@@ -228,6 +238,7 @@ final class Session implements Subscriber {
   private void handleUnregister(ClientFrame frame) {
     String channel = frame.address();
     if (subscriptions.remove(channel)) {
+      metrics.subscriptionsChanged(-1);
       hub.unsubscribe(channel, this);
     }
     ack(frame);
@@ -239,42 +250,55 @@ final class Session implements Subscriber {
       return;
     }
     if (!permissions.mayPublish(principal, channel)) {
+      metrics.publishDenied();
       sendError(ErrorCode.ACCESS_DENIED, channel, "publish not allowed", frame.id());
       return;
     }
     if (!publishBucket.tryTake(System.nanoTime())) {
+      metrics.publishRateLimited();
       sendError(ErrorCode.RATE_LIMITED, channel,
         "at most " + limits.publishPerSecond() + " publishes per second", frame.id());
       return;
     }
     broker.publish(channel, frame.body(), frame.headers());
+    metrics.published(false);
     ack(frame);
   }
 
   private void ack(ClientFrame frame) {
     if (frame.id() != null) {
-      send(FrameCodec.encodeAck(frame.id(), frame.address()));
+      reply(FrameCodec.encodeAck(frame.id(), frame.address()));
     }
   }
 
   private void sendError(ErrorCode code, String address, String message, Object id) {
-    send(FrameCodec.encodeErr(code, address, message, id));
+    reply(FrameCodec.encodeErr(code, address, message, id));
+  }
+
+  /** Sends a frame of this connection's own (pong, ack, err), counted in the metrics. */
+  private void reply(byte[] frame) {
+    if (send(frame)) {
+      metrics.sent(1, frame.length);
+    } else {
+      metrics.dropped(1);
+    }
   }
 
   /**
    * Writes a text frame without flushing; the loop's {@link FlushBatcher} flushes once per turn.
-   * The frame wraps the shared array: no copy per connection.
+   * The frame wraps the shared array: no copy per connection. Fan-out frames are counted by the hub.
    */
   @Override
-  public void send(byte[] frame) {
+  public boolean send(byte[] frame) {
     if (closing) {
-      return;
+      return false;
     }
     chctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), chctx.voidPromise());
     if (!flushPending) {
       flushPending = true;
       flusher.add(this);
     }
+    return true;
   }
 
   /**
@@ -317,6 +341,7 @@ final class Session implements Subscriber {
       return;
     }
     closing = true;
+    closedWith = code;
     releaseSubscriptions();
     LOG.debug("closing user={} code={} reason={}", principal.user(), code.code(), code.reason());
     ws.close(code.code(), code.reason());
@@ -326,6 +351,7 @@ final class Session implements Subscriber {
     for (String channel : new ArrayList<>(subscriptions)) {
       hub.unsubscribe(channel, this);
     }
+    metrics.subscriptionsChanged(-subscriptions.size());
     subscriptions.clear();
   }
 
@@ -333,9 +359,16 @@ final class Session implements Subscriber {
     closing = true;
     releaseSubscriptions();
     onClosed.run();
+    metrics.connectionClosed(closedWith);
     Short code = ws.closeStatusCode();
-    LOG.info("disconnect user={} remote={} code={} reason={} durationMs={}", principal.user(), ws.remoteAddress(),
-      code, ws.closeReason(), System.currentTimeMillis() - openedAtMs);
+    DISCONNECT_LOG.atInfo().setMessage("disconnect")
+      .addKeyValue("user", principal.user())
+      .addKeyValue("remote", ws.remoteAddress())
+      .addKeyValue("code", code)
+      .addKeyValue("reason", ws.closeReason())
+      .addKeyValue("by", closedWith == null ? "client" : "server")
+      .addKeyValue("durationMs", System.currentTimeMillis() - openedAtMs)
+      .log();
     closed.tryComplete();
   }
 }

@@ -1,0 +1,5 @@
+package io.pubsubgateway.config;
+
+/** The {@code logging.*} keys: {@code json} selects one JSON object per log line (for log shippers). */
+public record LoggingConfig(boolean json) {
+}
