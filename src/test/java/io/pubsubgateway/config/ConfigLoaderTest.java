@@ -141,6 +141,40 @@ class ConfigLoaderTest {
     assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
     assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255), c.limits());
     assertEquals(List.of(), c.channels());
+    assertEquals(new ApiConfig(false, List.of(), 1024 * 1024, 3000), c.api());
+    assertEquals(new MetricsConfig(true, "/metrics", true), c.metrics());
+    assertEquals(new LoggingConfig(false), c.logging());
+  }
+
+  // ---------------------------------------------------------------- operations keys
+
+  @Test
+  void apiMetricsAndLoggingKeys() {
+    GatewayConfig c = build(minimal(), Map.of("GATEWAY_API_KEYS", "k1-0123456789abcdef, k2-0123456789abcdef"),
+      "api.enabled=true", "metrics.path=/prom", "metrics.vertx=false", "logging.format=JSON");
+    assertEquals(new ApiConfig(true, List.of("k1-0123456789abcdef", "k2-0123456789abcdef"), 1024 * 1024, 3000), c.api());
+    assertEquals(new MetricsConfig(true, "/prom", false), c.metrics());
+    assertTrue(c.logging().json());
+  }
+
+  static Stream<Arguments> operationsErrors() {
+    return Stream.of(
+      Arguments.of(List.of("api.enabled=true"), "api.keys: at least one key is needed when api.enabled is true"),
+      Arguments.of(List.of("api.keys=short"), "api.keys: each key must be at least 16 characters (got one of 5)"),
+      Arguments.of(List.of("api.enabled=true", "api.keys=k1-0123456789abcdef", "http.path=/api/ws"),
+        "http.path: /api/ws collides with the server API under /api"),
+      Arguments.of(List.of("api.maxBodyBytes=10"), "api.maxBodyBytes: must be between 1024 and 67108864, got 10 from --set"),
+      Arguments.of(List.of("metrics.path=metrics"),
+        "metrics.path: must start with '/' and differ from http.path, /api and /health, got metrics"),
+      Arguments.of(List.of("metrics.path=/ws"),
+        "metrics.path: must start with '/' and differ from http.path, /api and /health, got /ws"),
+      Arguments.of(List.of("logging.format=xml"), "logging.format: must be text or json, got xml"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("operationsErrors")
+  void operationsErrors(List<String> sets, String message) {
+    assertEquals(message, fails(minimal(), Map.of(), sets.toArray(String[]::new)).getMessage());
   }
 
   @Test

@@ -103,6 +103,57 @@ class JarProcessIT {
     }
   }
 
+  @Test
+  void jsonLogsHaveOneObjectPerLineWithHandshakeAndDisconnectFieldsAndNoToken() throws Exception {
+    int port = ProcessRun.freeLoopbackPort();
+    Path conf = config("""
+      http:
+        port: %d
+      auth:
+        jwt:
+          secretFile: %s
+      cluster:
+        enabled: false
+      logging:
+        format: json
+      """.formatted(port, secretFile()));
+    ProcessRun token = run("token", "--conf", conf.toString(), "--sub", "jason");
+    assertEquals(0, token.exit(Duration.ofSeconds(60)), String.join("\n", token.err()));
+    ProcessRun node = run("--conf", conf.toString());
+    try {
+      Await.until("node listening: " + node.out(), Duration.ofSeconds(60), () -> node.printed("listening on"));
+      WsClient client = WsClient.connect(clients, port, token.lastLine());
+      client.close();
+      Await.until("disconnect logged: " + node.out(), Duration.ofSeconds(20), () -> node.printed("\"disconnect\""));
+      node.process().destroy();
+      assertEquals(0, node.exit(Duration.ofSeconds(30)));
+      List<JsonObject> lines = node.out().stream().filter(l -> !l.isBlank()).map(JsonObject::new).toList();
+      JsonObject handshake = lines.stream().filter(l -> "io.pubsubgateway.handshake".equals(l.getString("loggerName")))
+        .findFirst().orElseThrow();
+      assertEquals("INFO", handshake.getString("level"));
+      assertEquals("handshake", handshake.getString("formattedMessage"));
+      JsonObject fields = kvp(handshake);
+      assertEquals("jason", fields.getString("user"));
+      assertEquals("accepted", fields.getString("result"));
+      assertTrue(fields.getString("remote").startsWith("127.0.0.1:"), fields.encode());
+      JsonObject disconnect = kvp(lines.stream()
+        .filter(l -> "io.pubsubgateway.disconnect".equals(l.getString("loggerName"))).findFirst().orElseThrow());
+      assertEquals("jason", disconnect.getString("user"));
+      assertEquals("client", disconnect.getString("by"));
+      assertTrue(disconnect.containsKey("durationMs") && disconnect.containsKey("code"), disconnect.encode());
+      assertTrue(node.out().stream().noneMatch(l -> l.contains(token.lastLine())), "token in the log");
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  /** logback's JsonEncoder writes key/value pairs as a list of one-entry objects. */
+  private static JsonObject kvp(JsonObject event) {
+    JsonObject fields = new JsonObject();
+    event.getJsonArray("kvpList").forEach(o -> fields.mergeIn((JsonObject) o));
+    return fields;
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "unknown key|http:\\n  prot: 1|http.prot: unknown key",

@@ -1,0 +1,78 @@
+package io.pubsubgateway.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Blocking HTTP calls to a node on 127.0.0.1 (JDK client), for API, metrics and health tests. */
+public final class Http {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)$");
+
+  /** A response: status and body. */
+  public record Response(int status, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private Http() {
+  }
+
+  /** Sends {@code method path} with an optional body and headers given as name, value pairs. */
+  public static Response send(int port, String method, String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+      .timeout(Duration.ofSeconds(15))
+      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Response get(int port, String path, String... headers) {
+    return send(port, "GET", path, null, headers);
+  }
+
+  /** Status of {@code GET path}, or -1 when the connection is refused. */
+  public static int status(int port, String path) {
+    try {
+      return get(port, path).status();
+    } catch (IllegalStateException e) {
+      return -1;
+    }
+  }
+
+  /** Scrapes {@code /metrics}: each sample line as {@code name{labels}} to value. */
+  public static Map<String, Double> metrics(int port) {
+    Response r = get(port, "/metrics");
+    if (r.status() != 200) {
+      throw new IllegalStateException("/metrics: " + r.status());
+    }
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : r.body().split("\n")) {
+      Matcher m = SAMPLE.matcher(line);
+      if (!line.startsWith("#") && m.matches()) {
+        samples.put(m.group(1), Double.parseDouble(m.group(2)));
+      }
+    }
+    return samples;
+  }
+}
