@@ -7,6 +7,17 @@ import io.pubsubgateway.api.NodeCommands;
 import io.pubsubgateway.api.ServerApi;
 import io.pubsubgateway.auth.JwtTokenVerifier;
 import io.pubsubgateway.cluster.ClusterAdmin;
+import com.hazelcast.core.HazelcastInstance;
+import io.pubsubgateway.auth.Permissions;
+import io.pubsubgateway.history.HazelcastHistoryStore;
+import io.pubsubgateway.history.HistoryStore;
+import io.pubsubgateway.history.MemoryHistoryStore;
+import io.pubsubgateway.hub.ChannelPublisher;
+import io.pubsubgateway.presence.HazelcastPresenceManager;
+import io.pubsubgateway.presence.MemoryPresenceManager;
+import io.pubsubgateway.presence.NodeDepartures;
+import io.pubsubgateway.presence.PresenceManager;
+import io.pubsubgateway.transport.NodeServices;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.vertx.core.VertxBuilder;
 import io.vertx.micrometer.MetricsDomain;
@@ -129,20 +140,33 @@ public final class GatewayNode {
     if (config.cluster().name() != null) {
       hz.setClusterName(config.cluster().name());
     }
+    HazelcastHistoryStore.configure(hz, config.channels());
+    HazelcastPresenceManager.configure(hz);
     return hz;
   }
 
   private static Future<GatewayNode> deploy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
-    ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(),
-      new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()), metrics);
+    Permissions permissions = new Permissions(config.channels());
+    HazelcastInstance hz = hazelcast(vertx);
+    HistoryStore history = hz != null ? new HazelcastHistoryStore(vertx, hz) : new MemoryHistoryStore();
+    PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
+    ChannelPublisher publisher = new ChannelPublisher(
+      new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
+      permissions::options, history);
+    ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), publisher.broker(), publisher,
+      metrics);
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());
     NodeState state = new NodeState(config.limits().maxConnections());
     int[] actualPort = new int[1];
     ClusterAdmin admin = new ClusterAdmin(vertx, config.api().clusterTimeoutMs(),
       new NodeCommands(state, hub, metrics, () -> config.http().host() + ":" + actualPort[0]));
+    if (hz != null) {
+      new NodeDepartures(presence, (HazelcastHistoryStore) history, publisher).start(hz);
+    }
     registerGauges(vertx, metrics, state, hub, admin);
     ServerApi api = config.api().enabled() ? new ServerApi(config.api(), config.limits().maxChannelLength(),
-      hub.broker(), admin, metrics) : null;
+      publisher, admin, metrics) : null;
+    NodeServices services = new NodeServices(hub, verifier, state, metrics, presence, admin.nodeId());
     HttpRoutes routes = new HttpRoutes(config, state, metrics, api, () -> admin.members().contains(admin.nodeId()));
     int instances = config.http().instances() > 0 ? config.http().instances()
       : Runtime.getRuntime().availableProcessors();
@@ -151,8 +175,7 @@ public final class GatewayNode {
     List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
     return admin.start()
       .compose(v -> vertx.deployVerticle(() -> {
-          GatewayVerticle verticle = new GatewayVerticle(config, listenPort, hub, verifier, state, metrics,
-            routes::handler);
+          GatewayVerticle verticle = new GatewayVerticle(config, listenPort, services, routes::handler);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))
@@ -163,6 +186,12 @@ public final class GatewayNode {
         state.markStarted();
         return new GatewayNode(vertx, config, hub, state, metrics, admin, actualPort[0]);
       });
+  }
+
+  /** The node's Hazelcast instance, or null when not clustered. */
+  private static HazelcastInstance hazelcast(Vertx vertx) {
+    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
+    return cm instanceof HazelcastClusterManager hcm ? hcm.getHazelcastInstance() : null;
   }
 
   private static void registerGauges(Vertx vertx, GatewayMetrics metrics, NodeState state, ChannelHub hub,

@@ -1,7 +1,7 @@
 package io.pubsubgateway.api;
 
 import io.pubsubgateway.auth.ChannelPattern;
-import io.pubsubgateway.cluster.Broker;
+import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.cluster.ClusterAdmin.NodeAnswer;
 import io.pubsubgateway.config.ApiConfig;
@@ -37,15 +37,16 @@ public final class ServerApi {
 
   private final ApiConfig config;
   private final ApiKeys keys;
-  private final Broker broker;
+  private final ChannelPublisher publisher;
   private final ClusterAdmin admin;
   private final GatewayMetrics metrics;
   private final int maxChannelLength;
 
-  public ServerApi(ApiConfig config, int maxChannelLength, Broker broker, ClusterAdmin admin, GatewayMetrics metrics) {
+  public ServerApi(ApiConfig config, int maxChannelLength, ChannelPublisher publisher, ClusterAdmin admin,
+                   GatewayMetrics metrics) {
     this.config = config;
     this.keys = new ApiKeys(config.keys());
-    this.broker = broker;
+    this.publisher = publisher;
     this.admin = admin;
     this.metrics = metrics;
     this.maxChannelLength = maxChannelLength;
@@ -84,9 +85,18 @@ public final class ServerApi {
     String channel = channel(body.getValue("channel"), "channel");
     Object data = data(body);
     JsonObject headers = headers(body);
-    broker.publish(channel, data, headers);
-    metrics.published(true);
-    reply(ctx, 200, new JsonObject().put("published", 1));
+    publisher.publish(channel, data, headers).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      metrics.published(true);
+      JsonObject out = new JsonObject().put("published", 1);
+      if (ar.result() != null) {
+        out.put("offset", ar.result().offset()).put("epoch", ar.result().epoch());
+      }
+      reply(ctx, 200, out);
+    });
   }
 
   private void broadcast(RoutingContext ctx, JsonObject body) {
@@ -105,11 +115,17 @@ public final class ServerApi {
     }
     Object data = data(body);
     JsonObject headers = headers(body);
+    List<Future<?>> published = new java.util.ArrayList<>();
     for (String channel : names) {
-      broker.publish(channel, data, headers);
-      metrics.published(true);
+      published.add(publisher.publish(channel, data, headers).onSuccess(p -> metrics.published(true)));
     }
-    reply(ctx, 200, new JsonObject().put("published", names.size()));
+    Future.all(published).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        reply(ctx, 200, new JsonObject().put("published", names.size()));
+      }
+    });
   }
 
   private void disconnect(RoutingContext ctx, JsonObject body) {
@@ -218,7 +234,7 @@ public final class ServerApi {
         field + " must be a channel name (string)", field);
     }
     ErrorCode error = ChannelNames.check(name, maxChannelLength);
-    if (error == null && ChannelNames.isInternal(broker.address(name))) {
+    if (error == null && ChannelNames.isInternal(publisher.address(name))) {
       error = ErrorCode.ACCESS_DENIED;
     }
     if (error != null) {

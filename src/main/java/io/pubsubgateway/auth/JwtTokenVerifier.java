@@ -84,7 +84,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
     } else if (expValue != null) {
       throw new AuthException("invalid token: exp is not a number");
     }
-    return new Principal(sub, patterns(claims, "subscribe"), patterns(claims, "publish"), exp);
+    Object info = claims.getValue("info");
+    if (info != null && !(info instanceof JsonObject)) {
+      throw new AuthException("invalid token: info is not a JSON object");
+    }
+    return new Principal(sub, patterns(claims, "subscribe"), patterns(claims, "publish"), exp, (JsonObject) info);
   }
 
   private static List<ChannelPattern> patterns(JsonObject claims, String name) throws AuthException {

@@ -1,5 +1,6 @@
 package io.pubsubgateway.auth;
 
+import io.pubsubgateway.config.ChannelOptions;
 import io.pubsubgateway.config.ChannelRule;
 import io.pubsubgateway.protocol.ChannelNames;
 
@@ -26,6 +27,12 @@ public final class Permissions {
   public boolean mayPublish(Principal principal, String channel) {
     ChannelRule rule = ruleFor(channel);
     return allowed(rule == null ? Access.TOKEN : rule.publish(), principal.publish(), channel);
+  }
+
+  /** What the channel's namespace offers (presence, history...): its first matching rule's options. */
+  public ChannelOptions options(String channel) {
+    ChannelRule rule = ruleFor(channel);
+    return rule == null ? ChannelOptions.NONE : rule.options();
   }
 
   /** The first rule whose pattern matches, or null. */

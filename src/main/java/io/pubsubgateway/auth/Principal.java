@@ -1,5 +1,7 @@
 package io.pubsubgateway.auth;
 
+import io.vertx.core.json.JsonObject;
+
 import java.util.List;
 
 /**
@@ -9,9 +11,16 @@ import java.util.List;
  * @param subscribe     channel patterns the token grants for subscribing
  * @param publish       channel patterns the token grants for publishing
  * @param expiresAtMs   the token's {@code exp} in epoch milliseconds, or 0 when it has none
+ * @param info          the token's {@code info} claim (a JSON object shown in presence), or null
  */
-public record Principal(String user, List<ChannelPattern> subscribe, List<ChannelPattern> publish, long expiresAtMs) {
+public record Principal(String user, List<ChannelPattern> subscribe, List<ChannelPattern> publish, long expiresAtMs,
+                        JsonObject info) {
   public static final Principal ANONYMOUS = new Principal("", List.of(), List.of(), 0);
+
+  /** A principal without {@code info}. */
+  public Principal(String user, List<ChannelPattern> subscribe, List<ChannelPattern> publish, long expiresAtMs) {
+    this(user, subscribe, publish, expiresAtMs, null);
+  }
 
   public boolean anonymous() {
     return user.isEmpty();

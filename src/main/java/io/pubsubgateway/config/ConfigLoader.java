@@ -316,16 +316,69 @@ public final class ConfigLoader {
         throw new ConfigException(at + ": expected a rule object {pattern, subscribe, publish}");
       }
       for (String field : rule.fieldNames()) {
-        if (!Set.of("pattern", "subscribe", "publish").contains(field)) {
+        if (!RULE_FIELDS.contains(field)) {
           throw new ConfigException(at + "." + field + ": unknown key");
         }
       }
       if (!(rule.getValue("pattern") instanceof String pattern) || pattern.isEmpty()) {
         throw new ConfigException(at + ".pattern: missing or not a string");
       }
-      rules.add(new ChannelRule(ChannelPattern.of(pattern), access(rule, "subscribe", at), access(rule, "publish", at)));
+      rules.add(new ChannelRule(ChannelPattern.of(pattern), access(rule, "subscribe", at), access(rule, "publish", at),
+        options(rule, i, at)));
     }
     return List.copyOf(rules);
+  }
+
+  private static final Set<String> RULE_FIELDS = Set.of("pattern", "subscribe", "publish", "presence", "joinLeave",
+    "history", "recovery");
+  /** Upper bound of history.size: a ringbuffer of this many messages per channel. */
+  static final int MAX_HISTORY_SIZE = 100_000;
+
+  private static ChannelOptions options(JsonObject rule, int index, String at) {
+    boolean presence = flag(rule, "presence", at);
+    boolean joinLeave = flag(rule, "joinLeave", at);
+    boolean recovery = flag(rule, "recovery", at);
+    int size = 0;
+    int ttl = 0;
+    Object history = rule.getValue("history");
+    if (history != null) {
+      if (!(history instanceof JsonObject h)) {
+        throw new ConfigException(at + ".history: expected {size, ttl}");
+      }
+      for (String field : h.fieldNames()) {
+        if (!field.equals("size") && !field.equals("ttl")) {
+          throw new ConfigException(at + ".history." + field + ": unknown key");
+        }
+      }
+      Object sizeValue = h.getValue("size");
+      if (!(sizeValue instanceof Integer || sizeValue instanceof Long) || ((Number) sizeValue).longValue() < 0
+        || ((Number) sizeValue).longValue() > MAX_HISTORY_SIZE) {
+        throw new ConfigException(at + ".history.size: must be an integer between 0 and " + MAX_HISTORY_SIZE
+          + ", got " + sizeValue);
+      }
+      size = ((Number) sizeValue).intValue();
+      if (size > 0) {
+        ttl = Durations.seconds(h.getValue("ttl"), at + ".history.ttl");
+      }
+    }
+    if (recovery && size == 0) {
+      throw new ConfigException(at + ".recovery: needs history (history.size > 0 and history.ttl)");
+    }
+    if (!presence && !joinLeave && size == 0) {
+      return ChannelOptions.NONE;
+    }
+    return new ChannelOptions(index, presence, joinLeave, size, ttl, recovery);
+  }
+
+  private static boolean flag(JsonObject rule, String field, String at) {
+    Object value = rule.getValue(field);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw new ConfigException(at + "." + field + ": expected true or false, got " + value);
+    }
+    return b;
   }
 
   private static Access access(JsonObject rule, String field, String at) {

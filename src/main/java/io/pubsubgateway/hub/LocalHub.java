@@ -77,16 +77,19 @@ public final class LocalHub {
     }
   }
 
-  /** Called by the {@link ChannelHub} from its loop: writes {@code frame} to local subscribers. */
-  void deliver(String channel, byte[] frame) {
+  /**
+   * Called by the {@link ChannelHub} from its loop: writes {@code frame} to local subscribers.
+   * {@code offset} is the message's offset on a channel with history, else 0.
+   */
+  void deliver(String channel, byte[] frame, long offset) {
     if (Vertx.currentContext() == context) {
-      deliverHere(channel, frame);
+      deliverHere(channel, frame, offset);
     } else {
-      context.runOnContext(v -> deliverHere(channel, frame));
+      context.runOnContext(v -> deliverHere(channel, frame, offset));
     }
   }
 
-  private void deliverHere(String channel, byte[] frame) {
+  private void deliverHere(String channel, byte[] frame, long offset) {
     LocalChannel local = channels.get(channel);
     if (local == null) {
       return;
@@ -94,7 +97,7 @@ public final class LocalHub {
     int written = 0;
     Subscriber[] subscribers = local.snapshot();
     for (Subscriber s : subscribers) {
-      if (s.send(frame)) {
+      if (s.deliver(channel, frame, offset)) {
         written++;
       }
     }

@@ -20,7 +20,9 @@ public enum ErrorCode {
   /** Extension: a field has the wrong JSON type (e.g. {@code headers} not an object). */
   INVALID_FRAME("invalid_frame"),
   /** Extension: the gateway could not complete the request (e.g. the cluster registration failed). */
-  INTERNAL_ERROR("internal_error");
+  INTERNAL_ERROR("internal_error"),
+  /** Extension: history or presence asked of a channel whose namespace does not keep it. */
+  NOT_AVAILABLE("not_available");
 
   private final String code;
 

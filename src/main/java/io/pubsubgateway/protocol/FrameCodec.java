@@ -76,8 +76,20 @@ public final class FrameCodec {
     } else {
       throw new ProtocolException(ErrorCode.INVALID_FRAME, "headers must be an object", address, id);
     }
-    Object body = type == FrameType.PUBLISH ? sendable(json.getValue("body")) : null;
+    Object body = type == FrameType.PUBLISH ? sendable(json.getValue("body"))
+      : type == FrameType.HISTORY ? limit(json.getValue("limit"), address, id) : null;
     return new ClientFrame(type, address, body, headers, id);
+  }
+
+  /** A history request's optional {@code limit}: a positive integer, or null for "all kept". */
+  private static Integer limit(Object value, String address, Object id) throws ProtocolException {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "limit must be a positive integer", address, id);
+    }
+    return (int) Math.min(((Number) value).longValue(), Integer.MAX_VALUE);
   }
 
   @SuppressWarnings("unchecked")
@@ -112,6 +124,27 @@ public final class FrameCodec {
     return frame.toBuffer().getBytes();
   }
 
+  /** The same with headers as a JSON object of strings (a message read back from history). */
+  public static byte[] encodeRec(String address, Object body, JsonObject headers) {
+    JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", jsonValue(body));
+    if (headers != null && !headers.isEmpty()) {
+      frame.put("headers", headers);
+    }
+    return frame.toBuffer().getBytes();
+  }
+
+  /**
+   * Encodes an extension frame {@code {"type":T,"address":A,"body":B,"id":I?}}: the answer to a
+   * history or presence request (with its id), or a join/leave event (without).
+   */
+  public static byte[] encodeReply(String type, Object id, String address, JsonObject body) {
+    JsonObject frame = new JsonObject().put("type", type).put("address", address).put("body", body);
+    if (id != null) {
+      frame.put("id", id);
+    }
+    return frame.toBuffer().getBytes();
+  }
+
   /**
    * Encodes {@code {"type":"err","body":code,"address":A?,"message":M?,"id":I?}}.
    */
@@ -131,9 +164,20 @@ public final class FrameCodec {
 
   /** Encodes the extension frame {@code {"type":"ack","id":I,"address":A?}}. */
   public static byte[] encodeAck(Object id, String address) {
+    return encodeAck(id, address, null);
+  }
+
+  /**
+   * The same with {@code extra} fields: a register on a channel with history adds the stream's
+   * {@code offset} and {@code epoch}, and {@code recovered} when it asked for recovery.
+   */
+  public static byte[] encodeAck(Object id, String address, JsonObject extra) {
     JsonObject frame = new JsonObject().put("type", "ack").put("id", id);
     if (address != null) {
       frame.put("address", address);
+    }
+    if (extra != null) {
+      frame.mergeIn(extra);
     }
     return frame.toBuffer().getBytes();
   }

@@ -5,7 +5,11 @@ public enum FrameType {
   REGISTER("register"),
   UNREGISTER("unregister"),
   PUBLISH("publish"),
-  PING("ping");
+  PING("ping"),
+  /** Extension: the last messages of a channel with history. */
+  HISTORY("history"),
+  /** Extension: the subscribers of a channel with presence. */
+  PRESENCE("presence");
 
   private final String wire;
 

@@ -44,11 +44,11 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   private final Permissions permissions;
   private final NodeState node;
   private final GatewayMetrics metrics;
+  private final NodeServices services;
   private final Function<Vertx, Handler<HttpServerRequest>> httpRoutes;
   private final List<ChannelPattern> origins;
   private final Set<Session> sessions = new LinkedHashSet<>();
-  private LocalHub hub;
-  private FlushBatcher flusher;
+  private SessionServices sessionServices;
   private HttpServer server;
   private Handler<HttpServerRequest> routes;
   private long sweepTimer = -1;
@@ -57,24 +57,25 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
    * @param httpRoutes builds, once per instance, the handler of plain HTTP requests (API, metrics,
    *                   health) other than those to {@code http.path}
    */
-  public GatewayVerticle(GatewayConfig config, int listenPort, ChannelHub channelHub, TokenVerifier verifier,
-                         NodeState node, GatewayMetrics metrics, Function<Vertx, Handler<HttpServerRequest>> httpRoutes) {
+  public GatewayVerticle(GatewayConfig config, int listenPort, NodeServices services,
+                         Function<Vertx, Handler<HttpServerRequest>> httpRoutes) {
     this.config = config;
     this.listenPort = listenPort;
-    this.channelHub = channelHub;
-    this.verifier = verifier;
+    this.services = services;
+    this.channelHub = services.channelHub();
+    this.verifier = services.verifier();
     this.permissions = new Permissions(config.channels());
-    this.node = node;
-    this.metrics = metrics;
+    this.node = services.state();
+    this.metrics = services.metrics();
     this.httpRoutes = httpRoutes;
     this.origins = ChannelPattern.all(config.http().allowedOrigins());
   }
 
   @Override
   public Future<?> start() {
-    hub = new LocalHub(context, channelHub, metrics);
+    sessionServices = new SessionServices(new LocalHub(context, channelHub, metrics), new FlushBatcher(context),
+      channelHub.publisher(), permissions, config.limits(), metrics, services.presence(), services.nodeId());
     routes = httpRoutes.apply(vertx);
-    flusher = new FlushBatcher(context);
     int hardCap = Math.max(config.limits().maxFrameBytes() * 4, 1024);
     HttpServerOptions options = new HttpServerOptions()
       .setHost(config.http().host())
@@ -210,7 +211,7 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
 
   private void startSession(ServerWebSocket ws, Principal principal) {
     Session[] holder = new Session[1];
-    Session session = new Session(ws, principal, hub, channelHub.broker(), permissions, config.limits(), flusher, metrics, () -> {
+    Session session = new Session(ws, principal, sessionServices, () -> {
       sessions.remove(holder[0]);
       node.release();
     });

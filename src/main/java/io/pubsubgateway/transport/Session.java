@@ -3,8 +3,8 @@ package io.pubsubgateway.transport;
 import io.vertx.core.http.WebSocketFrameType;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
-import io.pubsubgateway.cluster.Broker;
 import io.pubsubgateway.config.LimitsConfig;
+import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.hub.Subscriber;
@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One WebSocket connection: decodes its frames, checks permissions and limits, keeps its
@@ -44,10 +45,12 @@ final class Session implements Subscriber {
 
   private final ServerWebSocket ws;
   private final Principal principal;
+  private final String clientId = UUID.randomUUID().toString();
   private final LocalHub hub;
-  private final Broker broker;
+  private final ChannelPublisher publisher;
   private final Permissions permissions;
   private final LimitsConfig limits;
+  private final ChannelFeatures features;
   private final Runnable onClosed;
   private final TokenBucket publishBucket;
   private final Set<String> subscriptions = new HashSet<>();
@@ -64,17 +67,17 @@ final class Session implements Subscriber {
   /** The code this side closed with; null while open or when the client closed first. */
   private CloseCode closedWith;
 
-  Session(ServerWebSocket ws, Principal principal, LocalHub hub, Broker broker, Permissions permissions,
-          LimitsConfig limits, FlushBatcher flusher, GatewayMetrics metrics, Runnable onClosed) {
+  Session(ServerWebSocket ws, Principal principal, SessionServices services, Runnable onClosed) {
     this.ws = ws;
     this.chctx = ((WebSocketInternal) ws).channelHandlerContext();
-    this.flusher = flusher;
-    this.metrics = metrics;
+    this.flusher = services.flusher();
+    this.metrics = services.metrics();
     this.principal = principal;
-    this.hub = hub;
-    this.broker = broker;
-    this.permissions = permissions;
-    this.limits = limits;
+    this.hub = services.hub();
+    this.publisher = services.publisher();
+    this.permissions = services.permissions();
+    this.limits = services.limits();
+    this.features = new ChannelFeatures(this, services);
     this.onClosed = onClosed;
     this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
   }
@@ -88,6 +91,15 @@ final class Session implements Subscriber {
 
   Principal principal() {
     return principal;
+  }
+
+  /** This connection's id (in presence entries and join/leave events). */
+  String clientId() {
+    return clientId;
+  }
+
+  boolean subscribed(String channel) {
+    return !closing && subscriptions.contains(channel);
   }
 
   /** Completes once the connection is closed and its subscriptions released. */
@@ -174,13 +186,23 @@ final class Session implements Subscriber {
       case REGISTER -> handleRegister(frame);
       case UNREGISTER -> handleUnregister(frame);
       case PUBLISH -> handlePublish(frame);
+      case HISTORY -> {
+        if (checkName(frame) && checkMaySubscribe(frame)) {
+          features.history(frame);
+        }
+      }
+      case PRESENCE -> {
+        if (checkName(frame) && checkMaySubscribe(frame)) {
+          features.presence(frame);
+        }
+      }
       default -> throw new IllegalStateException(frame.type().name());
     }
   }
 
   private boolean checkName(ClientFrame frame) {
     ErrorCode nameError = ChannelNames.check(frame.address(), limits.maxChannelLength());
-    if (nameError == null && ChannelNames.isInternal(broker.address(frame.address()))) {
+    if (nameError == null && ChannelNames.isInternal(publisher.address(frame.address()))) {
       nameError = ErrorCode.ACCESS_DENIED;
     }
     if (nameError != null) {
@@ -198,14 +220,18 @@ final class Session implements Subscriber {
     };
   }
 
+  private boolean checkMaySubscribe(ClientFrame frame) {
+    if (!permissions.maySubscribe(principal, frame.address())) {
+      metrics.subscribeDenied();
+      sendError(ErrorCode.ACCESS_DENIED, frame.address(), "subscribe not allowed", frame.id());
+      return false;
+    }
+    return true;
+  }
+
   private void handleRegister(ClientFrame frame) {
     String channel = frame.address();
-    if (!checkName(frame)) {
-      return;
-    }
-    if (!permissions.maySubscribe(principal, channel)) {
-      metrics.subscribeDenied();
-      sendError(ErrorCode.ACCESS_DENIED, channel, "subscribe not allowed", frame.id());
+    if (!checkName(frame) || !checkMaySubscribe(frame)) {
       return;
     }
     if (subscriptions.contains(channel)) {
@@ -219,16 +245,18 @@ final class Session implements Subscriber {
     }
     subscriptions.add(channel);
     metrics.subscriptionsChanged(1);
+    features.subscribing(channel);
     hub.subscribe(channel, this).onComplete(ar -> {
       if (closing || !subscriptions.contains(channel)) {
         return;
       }
       if (ar.succeeded()) {
-        ack(frame);
+        features.subscribed(frame);
       } else {
         subscriptions.remove(channel);
         metrics.subscriptionsChanged(-1);
         hub.unsubscribe(channel, this);
+        features.dropHeld(channel);
         LOG.warn("cluster subscription for {} failed: {}", channel, ar.cause().toString());
         sendError(ErrorCode.INTERNAL_ERROR, channel, "subscription failed, retry", frame.id());
       }
@@ -240,6 +268,7 @@ final class Session implements Subscriber {
     if (subscriptions.remove(channel)) {
       metrics.subscriptionsChanged(-1);
       hub.unsubscribe(channel, this);
+      features.unsubscribed(channel);
     }
     ack(frame);
   }
@@ -260,23 +289,33 @@ final class Session implements Subscriber {
         "at most " + limits.publishPerSecond() + " publishes per second", frame.id());
       return;
     }
-    broker.publish(channel, frame.body(), frame.headers());
-    metrics.published(false);
-    ack(frame);
+    publisher.publish(channel, frame.body(), frame.headers()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        metrics.published(false);
+        if (ar.result() == null) {
+          ack(frame);
+        } else if (frame.id() != null) {
+          reply(FrameCodec.encodeAck(frame.id(), channel, ChannelFeatures.position(ar.result())));
+        }
+      } else {
+        LOG.warn("publish to {} failed: {}", channel, ar.cause().toString());
+        sendError(ErrorCode.INTERNAL_ERROR, channel, "publish failed, retry", frame.id());
+      }
+    });
   }
 
-  private void ack(ClientFrame frame) {
+  void ack(ClientFrame frame) {
     if (frame.id() != null) {
       reply(FrameCodec.encodeAck(frame.id(), frame.address()));
     }
   }
 
-  private void sendError(ErrorCode code, String address, String message, Object id) {
+  void sendError(ErrorCode code, String address, String message, Object id) {
     reply(FrameCodec.encodeErr(code, address, message, id));
   }
 
   /** Sends a frame of this connection's own (pong, ack, err), counted in the metrics. */
-  private void reply(byte[] frame) {
+  void reply(byte[] frame) {
     if (send(frame)) {
       metrics.sent(1, frame.length);
     } else {
@@ -284,12 +323,19 @@ final class Session implements Subscriber {
     }
   }
 
+  @Override
+  public boolean deliver(String channel, byte[] frame, long offset) {
+    if (closing) {
+      return false;
+    }
+    return features.hold(channel, frame, offset) || send(frame);
+  }
+
   /**
    * Writes a text frame without flushing; the loop's {@link FlushBatcher} flushes once per turn.
    * The frame wraps the shared array: no copy per connection. Fan-out frames are counted by the hub.
    */
-  @Override
-  public boolean send(byte[] frame) {
+  boolean send(byte[] frame) {
     if (closing) {
       return false;
     }
@@ -350,6 +396,7 @@ final class Session implements Subscriber {
   private void releaseSubscriptions() {
     for (String channel : new ArrayList<>(subscriptions)) {
       hub.unsubscribe(channel, this);
+      features.unsubscribed(channel);
     }
     metrics.subscriptionsChanged(-subscriptions.size());
     subscriptions.clear();

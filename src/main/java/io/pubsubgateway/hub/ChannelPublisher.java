@@ -1,0 +1,95 @@
+package io.pubsubgateway.hub;
+
+import io.pubsubgateway.cluster.Broker;
+import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.history.HistoryStore;
+import io.pubsubgateway.history.HistoryStore.Position;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Publishes to a channel for clients and the server API: on channels with history the message is
+ * first appended to the channel's stream, then published with the {@value #OFFSET} and
+ * {@value #EPOCH} headers the stream assigned; other channels go straight to the broker. Also
+ * publishes the join/leave events of channels with {@code joinLeave}. Thread-safe.
+ */
+public final class ChannelPublisher {
+  /** Header of messages on channels with history: the message's offset in the channel's stream. */
+  public static final String OFFSET = "offset";
+  /** Header of messages on channels with history: the stream's epoch. */
+  public static final String EPOCH = "epoch";
+  /** Event-bus header marking a join/leave event (value {@code join} or {@code leave}); never sent to clients as a header. */
+  public static final String EVENT = "pubsub.event";
+  /** Header names a publisher may not set: the gateway assigns them. */
+  static final Set<String> RESERVED = Set.of(OFFSET, EPOCH, EVENT, Broker.PUBLISHED_AT_HEADER);
+
+  private final Broker broker;
+  private final Function<String, ChannelOptions> options;
+  private final HistoryStore history;
+
+  public ChannelPublisher(Broker broker, Function<String, ChannelOptions> options, HistoryStore history) {
+    this.broker = broker;
+    this.options = options;
+    this.history = history;
+  }
+
+  /**
+   * Publishes {@code body} with the publisher's {@code headers} (reserved names dropped); completes
+   * with the message's position in the stream, or null on a channel without history.
+   */
+  public Future<Position> publish(String channel, Object body, JsonObject headers) {
+    JsonObject clean = new JsonObject();
+    if (headers != null) {
+      for (Map.Entry<String, Object> e : headers) {
+        if (!RESERVED.contains(e.getKey())) {
+          clean.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    ChannelOptions o = options.apply(channel);
+    if (!o.history()) {
+      broker.publish(channel, body, clean);
+      return Future.succeededFuture();
+    }
+    JsonObject message = new JsonObject().put("body", body);
+    if (!clean.isEmpty()) {
+      message.put("headers", clean.copy());
+    }
+    return history.append(channel, o, message).map(position -> {
+      broker.publish(channel, body, withPosition(clean, position));
+      return position;
+    });
+  }
+
+  /** Publishes a {@code join} or {@code leave} event with {@code body} to the channel's subscribers. */
+  public void event(String channel, String type, JsonObject body) {
+    broker.publish(channel, body, new JsonObject().put(EVENT, type));
+  }
+
+  /** The headers of a message at {@code position}: the publisher's, then offset and epoch. */
+  public static JsonObject withPosition(JsonObject headers, Position position) {
+    JsonObject h = headers == null ? new JsonObject() : headers.copy();
+    return h.put(OFFSET, Long.toString(position.offset())).put(EPOCH, position.epoch());
+  }
+
+  /** The event-bus address of {@code channel}. */
+  public String address(String channel) {
+    return broker.address(channel);
+  }
+
+  public ChannelOptions options(String channel) {
+    return options.apply(channel);
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public HistoryStore history() {
+    return history;
+  }
+}

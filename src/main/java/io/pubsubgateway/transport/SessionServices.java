@@ -1,0 +1,16 @@
+package io.pubsubgateway.transport;
+
+import io.pubsubgateway.auth.Permissions;
+import io.pubsubgateway.config.LimitsConfig;
+import io.pubsubgateway.hub.ChannelPublisher;
+import io.pubsubgateway.hub.LocalHub;
+import io.pubsubgateway.metrics.GatewayMetrics;
+import io.pubsubgateway.presence.PresenceManager;
+
+/**
+ * What the sessions of one event loop share: the loop's hub and flusher, and the node's publisher,
+ * permissions, limits, metrics, presence, and id.
+ */
+record SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
+                       LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId) {
+}
