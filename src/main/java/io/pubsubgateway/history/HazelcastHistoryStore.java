@@ -11,7 +11,8 @@ import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.pubsubgateway.config.ChannelOptions;
 import io.pubsubgateway.config.ChannelRule;
-import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -20,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,7 +49,8 @@ public final class HazelcastHistoryStore implements HistoryStore {
   private final HazelcastInstance hz;
   private final IMap<String, String> epochs;
   private final WorkerExecutor workers;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Map<String, Future<Cached>> cache = new ConcurrentHashMap<>();
+  private final Map<String, Appender> appenders = new ConcurrentHashMap<>();
 
   /** This node's view of a stream: its epoch and the highest offset seen. */
   private static final class Cached {
@@ -86,31 +89,99 @@ public final class HazelcastHistoryStore implements HistoryStore {
     return hz.getRingbuffer(RINGBUFFER_PREFIX + options.namespace() + "@" + channel);
   }
 
+  /**
+   * Appends in call order: per channel, this node has at most one add in flight; what arrives
+   * meanwhile goes out as one {@code addAll} when it completes (items of one addAll get consecutive
+   * sequences). Hazelcast does not promise that two async adds execute in the order they were
+   * issued, so without this a client's publishes could get offsets out of order.
+   */
   @Override
   public Future<Position> append(String channel, ChannelOptions options, JsonObject message) {
-    Context context = vertx.getOrCreateContext();
-    Ringbuffer<String> rb = ringbuffer(channel, options);
-    String item = message.encode();
-    return epoch(channel)
-      .compose(cached -> Future.fromCompletionStage(rb.addAsync(item, OverflowPolicy.OVERWRITE), context)
-        .compose(seq -> {
-          long offset = seq + 1;
-          if (offset > cached.lastOffset) {
-            cached.lastOffset = offset;
-            return Future.succeededFuture(new Position(offset, cached.epoch));
+    Promise<Position> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Appender appender = appenders.computeIfAbsent(channel, c -> new Appender(c, options));
+    appender.add(message.encode(), promise);
+    return promise.future();
+  }
+
+  /** The add pipeline of one channel on this node. */
+  private final class Appender {
+    private final String channel;
+    private final Ringbuffer<String> rb;
+    private final List<String> queued = new ArrayList<>();
+    private final List<Promise<Position>> waiting = new ArrayList<>();
+    private boolean inFlight;
+
+    Appender(String channel, ChannelOptions options) {
+      this.channel = channel;
+      this.rb = ringbuffer(channel, options);
+    }
+
+    synchronized void add(String item, Promise<Position> promise) {
+      queued.add(item);
+      waiting.add(promise);
+      if (!inFlight) {
+        flush();
+      }
+    }
+
+    /** Sends what is queued as one batch; called with the lock held. */
+    private void flush() {
+      if (queued.isEmpty()) {
+        inFlight = false;
+        return;
+      }
+      inFlight = true;
+      List<String> items = new ArrayList<>(queued);
+      List<Promise<Position>> promises = new ArrayList<>(waiting);
+      queued.clear();
+      waiting.clear();
+      epoch(channel).onComplete(e -> {
+        if (e.failed()) {
+          done(promises, e.cause(), null, 0);
+          return;
+        }
+        Cached cached = e.result();
+        rb.addAllAsync(items, OverflowPolicy.OVERWRITE).whenComplete((lastSeq, err) -> {
+          if (err != null) {
+            done(promises, err, null, 0);
+          } else {
+            long first = lastSeq + 1 - items.size() + 1;
+            if (first > cached.lastOffset) {
+              cached.lastOffset = lastSeq + 1;
+              done(promises, null, cached.epoch, first);
+              return;
+            }
+            // the stream restarted below what this node saw: it was lost, and with it its epoch
+            forget(channel, cached);
+            epoch(channel).onComplete(fresh -> {
+              if (fresh.failed()) {
+                done(promises, fresh.cause(), null, 0);
+              } else {
+                fresh.result().lastOffset = Math.max(fresh.result().lastOffset, lastSeq + 1);
+                done(promises, null, fresh.result().epoch, first);
+              }
+            });
           }
-          // the stream restarted below what this node saw: it was lost, and with it its epoch
-          cache.remove(channel, cached);
-          return epoch(channel).map(fresh -> {
-            fresh.lastOffset = Math.max(fresh.lastOffset, offset);
-            return new Position(offset, fresh.epoch);
-          });
-        }));
+        });
+      });
+    }
+
+    private void done(List<Promise<Position>> promises, Throwable err, String epoch, long firstOffset) {
+      for (int i = 0; i < promises.size(); i++) {
+        if (err != null) {
+          promises.get(i).fail(err);
+        } else {
+          promises.get(i).complete(new Position(firstOffset + i, epoch));
+        }
+      }
+      synchronized (this) {
+        flush();
+      }
+    }
   }
 
   @Override
   public Future<Position> top(String channel, ChannelOptions options) {
-    Context context = vertx.getOrCreateContext();
     return epoch(channel).compose(cached -> workers.executeBlocking(() -> {
       long offset = ringbuffer(channel, options).tailSequence() + 1;
       return new Position(offset, cached.epoch);
@@ -119,7 +190,6 @@ public final class HazelcastHistoryStore implements HistoryStore {
 
   @Override
   public Future<Page> read(String channel, ChannelOptions options, long fromOffset, int limit) {
-    Context context = vertx.getOrCreateContext();
     return epoch(channel).compose(cached -> workers.executeBlocking(() -> {
       Ringbuffer<String> rb = ringbuffer(channel, options);
       long tail = rb.tailSequence();
@@ -141,18 +211,27 @@ public final class HazelcastHistoryStore implements HistoryStore {
     }, false));
   }
 
-  /** The channel's epoch: cached, else the one in the cluster, else a new one put there. */
+  /**
+   * The channel's epoch: cached, else the one in the cluster, else a new one put there. One lookup
+   * per channel: concurrent callers share its future, so their appends keep the order of their calls.
+   */
   private Future<Cached> epoch(String channel) {
-    Cached cached = cache.get(channel);
+    Future<Cached> cached = cache.get(channel);
     if (cached != null) {
-      return Future.succeededFuture(cached);
+      return cached;
     }
     String candidate = UUID.randomUUID().toString().substring(0, 8);
-    return workers.executeBlocking(() -> epochs.putIfAbsent(channel, candidate), false).map(existing -> {
-      Cached loaded = new Cached(existing == null ? candidate : existing);
-      Cached raced = cache.putIfAbsent(channel, loaded);
-      return raced != null ? raced : loaded;
-    });
+    Future<Cached> loading = cache.computeIfAbsent(channel, c -> workers.executeBlocking(
+      () -> new Cached(Objects.requireNonNullElse(epochs.putIfAbsent(channel, candidate), candidate)), true));
+    loading.onFailure(err -> cache.remove(channel, loading));
+    return loading;
+  }
+
+  private void forget(String channel, Cached stale) {
+    Future<Cached> current = cache.get(channel);
+    if (current != null && current.succeeded() && current.result() == stale) {
+      cache.remove(channel, current);
+    }
   }
 
   /** Forgets the cached epochs: called when cluster members leave, as a partition may have been lost. */

@@ -227,7 +227,7 @@ public final class ChannelHub {
           for (HistoryStore.Entry e : ar.result().entries()) {
             if (e.offset() >= entry.next && e.offset() < upTo) {
               JsonObject m = e.message();
-              deliver(channel, entry, FrameCodec.encodeRec(channel, m.getValue("body"),
+              deliver(channel, entry, FrameCodec.encodeStoredRec(channel, m.getValue("body"),
                 ChannelPublisher.withPosition(m.getJsonObject("headers"), new HistoryStore.Position(e.offset(), epoch))),
                 e.offset());
               entry.next = e.offset() + 1;

@@ -124,8 +124,8 @@ public final class FrameCodec {
     return frame.toBuffer().getBytes();
   }
 
-  /** The same with headers as a JSON object of strings (a message read back from history). */
-  public static byte[] encodeRec(String address, Object body, JsonObject headers) {
+  /** A {@code rec} frame with headers as a JSON object of strings: a message read back from history. */
+  public static byte[] encodeStoredRec(String address, Object body, JsonObject headers) {
     JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", jsonValue(body));
     if (headers != null && !headers.isEmpty()) {
       frame.put("headers", headers);

@@ -150,7 +150,7 @@ final class ChannelFeatures {
     boolean sameStream = recovered == null || top.epoch().equals(frame.headers().getString(SINCE_EPOCH));
     if (sameStream) {
       for (HistoryStore.Entry e : page.entries()) {
-        session.reply(FrameCodec.encodeRec(channel, e.message().getValue("body"),
+        session.reply(FrameCodec.encodeStoredRec(channel, e.message().getValue("body"),
           ChannelPublisher.withPosition(e.message().getJsonObject("headers"), new Position(e.offset(), top.epoch()))));
         last = Math.max(last, e.offset());
       }

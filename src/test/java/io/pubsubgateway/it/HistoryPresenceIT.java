@@ -1,0 +1,302 @@
+package io.pubsubgateway.it;
+
+import io.pubsubgateway.GatewayNode;
+import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.TestConfig;
+import io.pubsubgateway.testing.TestTokens;
+import io.pubsubgateway.testing.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * History, recovery, presence and join/leave against three real clustered nodes (in-process,
+ * Hazelcast on loopback) with real WebSocket clients.
+ */
+class HistoryPresenceIT {
+  private static final List<GatewayNode> nodes = new ArrayList<>();
+  private static final AtomicInteger IDS = new AtomicInteger();
+  private static Vertx clients;
+  private static TestTokens tokens;
+  private final List<WsClient> open = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() {
+    String cluster = TestConfig.uniqueClusterName();
+    JsonArray rules = new JsonArray()
+      .add(TestConfig.rule("hist.*", "token", "token").put("history", new JsonObject().put("size", 1000).put("ttl", "5m"))
+        .put("recovery", true))
+      .add(TestConfig.rule("room.*", "token", "token").put("presence", true).put("joinLeave", true))
+      .add(TestConfig.rule("small.*", "token", "token").put("history", new JsonObject().put("size", 3).put("ttl", "5m"))
+        .put("recovery", true))
+      .add(TestConfig.rule("plain.*", "token", "token"));
+    for (int i = 0; i < 3; i++) {
+      nodes.add(Await.result(GatewayNode.start(TestConfig.config(cluster, rules)), Duration.ofSeconds(60)));
+    }
+    Await.until("3 members", () -> nodes.get(0).clusterManager().getNodes().size() == 3);
+    clients = Vertx.vertx();
+    tokens = new TestTokens(clients);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (clients != null) {
+      Await.result(clients.close());
+    }
+    for (GatewayNode node : nodes) {
+      Await.result(node.stop(), Duration.ofSeconds(30));
+    }
+  }
+
+  @AfterEach
+  void closeClients() {
+    open.forEach(WsClient::close);
+    Await.until("connections closed", () -> nodes.stream().allMatch(n -> n.connections() == 0));
+  }
+
+  private WsClient client(int node, String user) {
+    WsClient c = WsClient.connect(clients, nodes.get(node).port(), tokens.any(user));
+    open.add(c);
+    return c;
+  }
+
+  /** Sends a register with an id (and {@code headers}), returns the ack. */
+  private static JsonObject register(WsClient c, String channel, JsonObject headers) {
+    String id = "r" + IDS.incrementAndGet();
+    JsonObject frame = new JsonObject().put("type", "register").put("address", channel).put("id", id);
+    if (headers != null) {
+      frame.put("headers", headers);
+    }
+    c.send(frame);
+    JsonObject ack = c.next();
+    assertEquals("ack", ack.getString("type"), ack.encode());
+    assertEquals(id, ack.getString("id"));
+    return ack;
+  }
+
+  private static JsonObject since(long offset, String epoch) {
+    return new JsonObject().put("since.offset", Long.toString(offset)).put("since.epoch", epoch);
+  }
+
+  private static JsonObject request(WsClient c, String type, String channel, Integer limit) {
+    String id = "q" + IDS.incrementAndGet();
+    JsonObject frame = new JsonObject().put("type", type).put("address", channel).put("id", id);
+    if (limit != null) {
+      frame.put("limit", limit);
+    }
+    c.send(frame);
+    JsonObject answer = c.next();
+    while (answer.getString("type").equals("join") || answer.getString("type").equals("leave")) {
+      answer = c.next(); // events of room.* channels may come first
+    }
+    assertEquals(id, answer.getString("id"), answer.encode());
+    return answer;
+  }
+
+  private static long offset(JsonObject rec) {
+    return Long.parseLong(rec.getJsonObject("headers").getString("offset"));
+  }
+
+  @Test
+  void publishersOnDifferentNodesAreSeenInTheSameOffsetOrderOnEveryNode() {
+    String channel = "hist.order";
+    List<WsClient> subs = new ArrayList<>();
+    long start = -1;
+    for (int n = 0; n < 3; n++) {
+      WsClient s = client(n, "sub" + n);
+      JsonObject ack = register(s, channel, null);
+      start = ack.getLong("offset");
+      subs.add(s);
+    }
+    WsClient p0 = client(0, "pub0");
+    WsClient p2 = client(2, "pub2");
+    int perPublisher = 150;
+    for (int i = 0; i < perPublisher; i++) {
+      p0.publish(channel, "a" + i);
+      p2.publish(channel, "b" + i);
+    }
+    List<String> reference = null;
+    for (WsClient s : subs) {
+      List<String> bodies = new ArrayList<>();
+      String epoch = null;
+      for (int i = 0; i < 2 * perPublisher; i++) {
+        JsonObject rec = s.next();
+        assertEquals(start + i + 1, offset(rec), "offsets in order without gap: " + rec.encode());
+        epoch = epoch == null ? rec.getJsonObject("headers").getString("epoch") : epoch;
+        assertEquals(epoch, rec.getJsonObject("headers").getString("epoch"));
+        bodies.add(rec.getString("body"));
+      }
+      s.assertNoFrame(100);
+      if (reference == null) {
+        reference = bodies;
+      } else {
+        assertEquals(reference, bodies, "same order on every node");
+      }
+    }
+    // each publisher's own messages keep their order
+    List<String> fromA = reference.stream().filter(b -> b.startsWith("a")).toList();
+    for (int i = 0; i < perPublisher; i++) {
+      assertEquals("a" + i, fromA.get(i));
+    }
+  }
+
+  @Test
+  void aClientThatReconnectsToAnotherNodeRecoversWhatItMissedWithoutGapOrDuplicate() {
+    String channel = "hist.recover";
+    WsClient pub = client(1, "pub");
+    WsClient first = client(0, "reader");
+    JsonObject ack = register(first, channel, null);
+    String epoch = ack.getString("epoch");
+    for (int i = 0; i < 5; i++) {
+      pub.publish(channel, i);
+    }
+    long last = 0;
+    for (int i = 0; i < 5; i++) {
+      JsonObject rec = first.next();
+      assertEquals(i, rec.getInteger("body"));
+      last = offset(rec);
+    }
+    first.close();
+    for (int i = 5; i < 15; i++) {
+      pub.publish(channel, i);
+    }
+    Await.until("published", () -> request(pub, "history", channel, 1).getJsonObject("body").getLong("offset")
+      >= ack.getLong("offset") + 15);
+    WsClient again = client(2, "reader");
+    JsonObject resumed = register(again, channel, since(last, epoch));
+    assertEquals(Boolean.TRUE, resumed.getBoolean("recovered"), resumed.encode());
+    assertEquals(epoch, resumed.getString("epoch"));
+    assertEquals(last + 10, resumed.getLong("offset"));
+    pub.publish(channel, 15);
+    for (int i = 5; i <= 15; i++) {
+      JsonObject rec = again.next();
+      assertEquals(i, rec.getInteger("body"), rec.encode());
+      assertEquals(last + (i - 4), offset(rec));
+    }
+    again.assertNoFrame(200);
+  }
+
+  @Test
+  void recoveryBeyondTheHistoryOrFromAnotherEpochIsNotComplete() {
+    String channel = "small.recover";
+    WsClient pub = client(0, "pub");
+    WsClient reader = client(1, "reader");
+    JsonObject ack = register(reader, channel, null);
+    long start = ack.getLong("offset");
+    String epoch = ack.getString("epoch");
+    reader.close();
+    for (int i = 0; i < 6; i++) {
+      pub.publish(channel, i);
+    }
+    Await.until("published", () -> request(pub, "history", channel, null).getJsonObject("body").getLong("offset") == start + 6);
+    WsClient late = client(2, "reader");
+    JsonObject resumed = register(late, channel, since(start, epoch));
+    assertEquals(Boolean.FALSE, resumed.getBoolean("recovered"), resumed.encode());
+    for (int i = 3; i < 6; i++) {
+      assertEquals(i, late.next().getInteger("body"), "what history still has");
+    }
+    late.assertNoFrame(100);
+
+    WsClient otherEpoch = client(0, "reader2");
+    JsonObject wrong = register(otherEpoch, channel, since(start + 5, "not-the-epoch"));
+    assertEquals(Boolean.FALSE, wrong.getBoolean("recovered"));
+    otherEpoch.assertNoFrame(100);
+
+    WsClient upToDate = client(1, "reader3");
+    JsonObject current = register(upToDate, channel, since(start + 6, epoch));
+    assertEquals(Boolean.TRUE, current.getBoolean("recovered"));
+    upToDate.assertNoFrame(100);
+  }
+
+  @Test
+  void historyReturnsTheLastMessagesToSubscribersOnly() {
+    String channel = "hist.history";
+    WsClient pub = client(0, "pub");
+    for (int i = 0; i < 4; i++) {
+      pub.send(new JsonObject().put("type", "publish").put("address", channel).put("body", i)
+        .put("headers", new JsonObject().put("k", "v" + i)).put("id", "p" + i));
+      JsonObject ack = pub.next();
+      assertNotNull(ack.getLong("offset"), ack.encode());
+    }
+    JsonObject answer = request(client(2, "reader"), "history", channel, 2);
+    assertEquals("history", answer.getString("type"));
+    JsonArray messages = answer.getJsonObject("body").getJsonArray("messages");
+    assertEquals(2, messages.size());
+    long top = answer.getJsonObject("body").getLong("offset");
+    assertEquals(new JsonObject().put("offset", top - 1).put("body", 2).put("headers", new JsonObject().put("k", "v2")),
+      messages.getJsonObject(0));
+    assertEquals(3, messages.getJsonObject(1).getInteger("body"));
+
+    WsClient stranger = WsClient.connect(clients, nodes.get(1).port(), tokens.token("stranger", List.of("other.*"),
+      List.of()));
+    open.add(stranger);
+    assertEquals("access_denied", request(stranger, "history", channel, null).getString("body"));
+    assertEquals("not_available", request(pub, "history", "plain.x", null).getString("body"));
+    assertEquals("not_available", request(pub, "presence", "plain.x", null).getString("body"));
+  }
+
+  @Test
+  void presenceListsSubscribersOfEveryNodeAndForgetsThemOnUnsubscribeAndDisconnect() {
+    String channel = "room.presence";
+    WsClient a = client(0, "alice");
+    WsClient b = client(1, "bob");
+    WsClient c = client(2, "carol");
+    register(a, channel, null);
+    register(b, channel, null);
+    register(c, channel, null);
+    Await.until("3 present", () -> users(request(a, "presence", channel, null)).equals(List.of("alice", "bob", "carol")));
+    JsonObject entry = request(c, "presence", channel, null).getJsonObject("body").getJsonArray("clients").getJsonObject(0);
+    assertEquals("alice", entry.getString("user"));
+    assertEquals(nodes.get(0).nodeId(), entry.getString("node"));
+    assertFalse(entry.getString("client").isEmpty());
+
+    b.close();
+    Await.until("bob gone", () -> users(request(c, "presence", channel, null)).equals(List.of("alice", "carol")));
+    c.close();
+    Await.until("carol gone", () -> users(request(a, "presence", channel, null)).equals(List.of("alice")));
+  }
+
+  @Test
+  void joinAndLeaveReachSubscribersOnEveryNode() {
+    String channel = "room.events";
+    WsClient watcher = client(0, "watcher");
+    register(watcher, channel, null);
+    JsonObject ownJoin = watcher.next();
+    assertEquals("join", ownJoin.getString("type"));
+    assertEquals("watcher", ownJoin.getJsonObject("body").getString("user"));
+
+    WsClient visitor = client(2, "visitor");
+    register(visitor, channel, null);
+    JsonObject join = watcher.next();
+    assertEquals("join", join.getString("type"));
+    assertEquals(channel, join.getString("address"));
+    assertEquals("visitor", join.getJsonObject("body").getString("user"));
+    String client = join.getJsonObject("body").getString("client");
+
+    visitor.close();
+    JsonObject leave = watcher.next();
+    assertEquals(new JsonObject().put("type", "leave").put("address", channel)
+      .put("body", new JsonObject().put("client", client).put("user", "visitor")), leave);
+    watcher.assertNoFrame(100);
+  }
+
+  private static List<String> users(JsonObject presence) {
+    assertEquals("presence", presence.getString("type"), presence.encode());
+    return presence.getJsonObject("body").getJsonArray("clients").stream()
+      .map(o -> ((JsonObject) o).getString("user")).toList();
+  }
+}
