@@ -10,6 +10,7 @@ import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.transport.GatewayVerticle;
 import io.pubsubgateway.transport.NodeState;
+import io.pubsubgateway.transport.ServerTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,7 +22,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.FileNotFoundException;
+import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -120,14 +123,26 @@ public final class GatewayNode {
     // port 0: a negative port makes Vert.x share one random port among the instances
     int listenPort = config.http().port() == 0 ? -1 : config.http().port();
     List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
-        GatewayVerticle v = new GatewayVerticle(config, listenPort, hub, verifier, state);
-        verticles.add(v);
-        return v;
-      }, new DeploymentOptions().setInstances(instances))
-      .recover(err -> Future.failedFuture(new ConfigException("http.port: cannot listen on "
-        + config.http().host() + ":" + config.http().port() + ": " + err.getMessage(), err)))
+    return ServerTls.check(vertx, config.http().tls())
+      .compose(checked -> vertx.deployVerticle(() -> {
+          GatewayVerticle v = new GatewayVerticle(config, listenPort, hub, verifier, state);
+          verticles.add(v);
+          return v;
+        }, new DeploymentOptions().setInstances(instances))
+        .recover(err -> Future.failedFuture(listenError(config, err))))
       .map(id -> new GatewayNode(vertx, config, hub, state, verticles.get(0).actualPort()));
+  }
+
+  /** A failed listen as a config error: TLS set-up problems name {@code http.tls}, the rest {@code http.port}. */
+  private static ConfigException listenError(GatewayConfig config, Throwable err) {
+    for (Throwable c = err; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof GeneralSecurityException || c instanceof SSLException) {
+        return new ConfigException("http.tls: cannot set up TLS on " + config.http().host() + ":"
+          + config.http().port() + ": " + String.valueOf(err.getMessage()).replaceAll("\\s+", " "), err);
+      }
+    }
+    return new ConfigException("http.port: cannot listen on " + config.http().host() + ":" + config.http().port()
+      + ": " + err.getMessage(), err);
   }
 
   /**
