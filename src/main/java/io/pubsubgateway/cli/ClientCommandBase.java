@@ -48,6 +48,9 @@ abstract class ClientCommandBase {
     if (jwt == null) {
       jwt = devToken(subscribe, publish);
     }
+    if (trust != null && insecure) {
+      throw new CliFailure(1, "--trust and --insecure exclude each other");
+    }
     GatewayClientOptions options;
     GatewayClient client;
     try {
