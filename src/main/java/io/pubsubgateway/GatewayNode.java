@@ -22,9 +22,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import java.io.FileNotFoundException;
-import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -135,11 +133,9 @@ public final class GatewayNode {
 
   /** A failed listen as a config error: TLS set-up problems name {@code http.tls}, the rest {@code http.port}. */
   private static ConfigException listenError(GatewayConfig config, Throwable err) {
-    for (Throwable c = err; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof GeneralSecurityException || c instanceof SSLException) {
-        return new ConfigException("http.tls: cannot set up TLS on " + config.http().host() + ":"
-          + config.http().port() + ": " + String.valueOf(err.getMessage()).replaceAll("\\s+", " "), err);
-      }
+    if (ServerTls.isTlsFailure(err)) {
+      return new ConfigException("http.tls: cannot set up TLS on " + config.http().host() + ":"
+        + config.http().port() + ": " + ConfigException.rootMessage(err), err);
     }
     return new ConfigException("http.port: cannot listen on " + config.http().host() + ":" + config.http().port()
       + ": " + err.getMessage(), err);

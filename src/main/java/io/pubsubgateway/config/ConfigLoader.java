@@ -66,8 +66,8 @@ public final class ConfigLoader {
         return Future.succeededFuture();
       })
       .recover(err -> Future.failedFuture(new ConfigException("config file " + file + ": cannot parse YAML: "
-        + (root(err) instanceof ClassCastException ? "the top level must be a mapping of keys"
-        : oneLine(rootMessage(err))))));
+        + (ConfigException.root(err) instanceof ClassCastException ? "the top level must be a mapping of keys"
+        : ConfigException.rootMessage(err)))));
   }
 
   private static void walk(JsonObject tree, String prefix, Map<String, Object> values, String source) {
@@ -376,21 +376,5 @@ public final class ConfigLoader {
     List<String> list = new ArrayList<>();
     ((JsonArray) v.get(key)).forEach(o -> list.add((String) o));
     return List.copyOf(list);
-  }
-
-  private static Throwable root(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable r = root(t);
-    return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
-  }
-
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s+", " ").trim();
   }
 }

@@ -10,7 +10,9 @@ import io.vertx.core.net.KeyStoreOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.impl.KeyStoreHelper;
 
+import javax.net.ssl.SSLException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -80,14 +82,14 @@ public final class ServerTls {
       throw e;
     } catch (Exception e) {
       throw new ConfigException("http.tls.certFile: cannot parse the PEM certificate " + tls.certFile() + ": "
-        + rootMessage(e), e);
+        + ConfigException.rootMessage(e), e);
     }
     KeyStore store;
     try {
       store = ((PemKeyCertOptions) keyCertOptions(tls)).loadKeyStore(vertx);
     } catch (Exception e) {
       throw new ConfigException("http.tls.keyFile: cannot load the PEM private key " + tls.keyFile() + ": "
-        + rootMessage(e), e);
+        + ConfigException.rootMessage(e), e);
     }
     checkKeysMatch(store, KeyStoreHelper.DUMMY_PASSWORD.toCharArray(), "http.tls.keyFile", tls.keyFile() + " does not match the certificate in "
       + tls.certFile());
@@ -105,7 +107,7 @@ public final class ServerTls {
           + " keystore " + tls.keyStoreFile(), e);
       }
       throw new ConfigException("http.tls.keyStoreFile: cannot load the " + tls.keyStoreType() + " keystore "
-        + tls.keyStoreFile() + ": " + rootMessage(e), e);
+        + tls.keyStoreFile() + ": " + ConfigException.rootMessage(e), e);
     }
     checkKeysMatch(store, tls.keyStorePassword().toCharArray(), "http.tls.keyStoreFile",
       tls.keyStoreFile() + " holds a private key that does not match its certificate");
@@ -127,7 +129,7 @@ public final class ServerTls {
         }
       }
     } catch (GeneralSecurityException e) {
-      throw new ConfigException(key + ": cannot read the private key: " + rootMessage(e), e);
+      throw new ConfigException(key + ": cannot read the private key: " + ConfigException.rootMessage(e), e);
     }
     if (keys == 0) {
       throw new ConfigException(key + ": holds no private key entry (a server needs its key, not only certificates)");
@@ -144,7 +146,7 @@ public final class ServerTls {
     if (algorithm == null) {
       return true; // a key type we cannot probe: the TLS handshake will tell
     }
-    byte[] probe = "pubsub-gateway key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] probe = "pubsub-gateway key check".getBytes(StandardCharsets.US_ASCII);
     Signature signer = Signature.getInstance(algorithm);
     signer.initSign(privateKey);
     signer.update(probe);
@@ -155,6 +157,11 @@ public final class ServerTls {
     return verifier.verify(signature);
   }
 
+  /** True when a failed listen came from setting up TLS rather than from binding the port. */
+  public static boolean isTlsFailure(Throwable err) {
+    return hasCause(err, GeneralSecurityException.class) || hasCause(err, SSLException.class);
+  }
+
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (type.isInstance(c)) {
@@ -162,14 +169,5 @@ public final class ServerTls {
       }
     }
     return false;
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.replaceAll("\\s+", " ").trim();
   }
 }

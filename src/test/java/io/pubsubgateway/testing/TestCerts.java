@@ -3,14 +3,17 @@ package io.pubsubgateway.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.core.net.impl.KeyStoreHelper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -37,7 +40,7 @@ public record TestCerts(Path cert, Path key) {
     String alias = pem.aliases().nextElement();
     KeyStore store = KeyStore.getInstance(type);
     store.load(null, null);
-    store.setKeyEntry("gateway", pem.getKey(alias, "dummdummydummydummydummydummydummy".toCharArray()),
+    store.setKeyEntry("gateway", pem.getKey(alias, KeyStoreHelper.DUMMY_PASSWORD.toCharArray()),
       PASSWORD.toCharArray(), pem.getCertificateChain(alias));
     try (OutputStream out = Files.newOutputStream(file)) {
       store.store(out, PASSWORD.toCharArray());
@@ -49,8 +52,8 @@ public record TestCerts(Path cert, Path key) {
   public Path certificateOnlyKeyStore(Path file) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
-    try (var in = Files.newInputStream(cert)) {
-      Certificate c = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+    try (InputStream in = Files.newInputStream(cert)) {
+      Certificate c = CertificateFactory.getInstance("X.509").generateCertificate(in);
       store.setCertificateEntry("gateway", c);
     }
     try (OutputStream out = Files.newOutputStream(file)) {
