@@ -95,8 +95,8 @@ public final class GatewayMain implements Callable<Integer> {
     GatewayConfig config = configOptions.load();
     LogFormat.apply(config.logging().json());
     GatewayNode node = GatewayNode.start(config).toCompletionStage().toCompletableFuture().get();
-    org.slf4j.LoggerFactory.getLogger(GatewayMain.class).info("pubsub-gateway listening on ws://{}:{}{} ({})",
-      config.http().host(), node.port(), config.http().path(),
+    org.slf4j.LoggerFactory.getLogger(GatewayMain.class).info("pubsub-gateway listening on {}://{}:{}{} ({})",
+      config.http().scheme(), config.http().host(), node.port(), config.http().path(),
       config.cluster().enabled() ? "clustered, " + node.clusterManager().getNodes().size() + " node(s)" : "standalone");
     installSignalHandlers(node);
     return 0;

@@ -30,6 +30,7 @@ import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.transport.GatewayVerticle;
 import io.pubsubgateway.transport.NodeState;
+import io.pubsubgateway.transport.ServerTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -173,14 +174,14 @@ public final class GatewayNode {
     // port 0: a negative port makes Vert.x share one random port among the instances
     int listenPort = config.http().port() == 0 ? -1 : config.http().port();
     List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
-    return admin.start()
+    return ServerTls.check(vertx, config.http().tls())
+      .compose(checked -> admin.start())
       .compose(v -> vertx.deployVerticle(() -> {
           GatewayVerticle verticle = new GatewayVerticle(config, listenPort, services, routes::handler);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))
-        .recover(err -> Future.failedFuture(new ConfigException("http.port: cannot listen on "
-          + config.http().host() + ":" + config.http().port() + ": " + err.getMessage(), err))))
+        .recover(err -> Future.failedFuture(listenError(config, err))))
       .map(id -> {
         actualPort[0] = verticles.get(0).actualPort();
         state.markStarted();
@@ -200,6 +201,16 @@ public final class GatewayNode {
     metrics.gauge("pubsub.gateway.channels", "Channels this node holds a cluster subscription for", hub::channelCount);
     metrics.gauge("pubsub.gateway.cluster.nodes", "Members of the cluster as this node sees them (1 when standalone)",
       () -> admin.members().size());
+  }
+
+  /** A failed listen as a config error: TLS set-up problems name {@code http.tls}, the rest {@code http.port}. */
+  private static ConfigException listenError(GatewayConfig config, Throwable err) {
+    if (ServerTls.isTlsFailure(err)) {
+      return new ConfigException("http.tls: cannot set up TLS on " + config.http().host() + ":"
+        + config.http().port() + ": " + ConfigException.rootMessage(err), err);
+    }
+    return new ConfigException("http.port: cannot listen on " + config.http().host() + ":" + config.http().port()
+      + ": " + err.getMessage(), err);
   }
 
   /**

@@ -25,10 +25,13 @@ public final class CliFailure extends RuntimeException {
     if (cause instanceof GatewayException g) {
       int status = switch (g.code()) {
         case GatewayException.AUTH_REJECTED -> TOKEN_REJECTED;
-        case GatewayException.UNREACHABLE, GatewayException.DISCONNECTED, GatewayException.TIMEOUT -> UNREACHABLE;
+        case GatewayException.UNREACHABLE, GatewayException.DISCONNECTED, GatewayException.TIMEOUT,
+          GatewayException.CERTIFICATE_REJECTED -> UNREACHABLE;
         default -> REFUSED;
       };
-      return new CliFailure(status, what + ": " + g.code() + ": " + g.getMessage());
+      String hint = g.code().equals(GatewayException.CERTIFICATE_REJECTED)
+        ? " (--trust PEM to trust the node's certificate or CA; --insecure for development)" : "";
+      return new CliFailure(status, what + ": " + g.code() + ": " + g.getMessage() + hint);
     }
     return new CliFailure(1, what + ": " + cause);
   }

@@ -35,18 +35,38 @@ abstract class ClientCommandBase {
     description = "Give up when no node answers within this time (default: ${DEFAULT-VALUE})")
   int connectTimeoutSeconds;
 
+  @Option(names = "--trust", paramLabel = "PEM", description = "For wss:// URLs: trust the certificates in this PEM "
+    + "file (a CA, or the node's self-signed certificate) instead of the JDK's default CAs")
+  String trust;
+
+  @Option(names = "--insecure", description = "For wss:// URLs, development only: accept any certificate and host name")
+  boolean insecure;
+
   /** Connects a client that keeps reconnecting once connected. */
   GatewayClient connect(List<String> subscribe, List<String> publish) {
     String jwt = token != null ? token : System.getenv("PUBSUB_TOKEN");
     if (jwt == null) {
       jwt = devToken(subscribe, publish);
     }
-    GatewayClientOptions options = new GatewayClientOptions()
-      .setUrls(urls.isEmpty() ? List.of("ws://127.0.0.1:8080/ws") : urls)
-      .setToken(jwt)
-      .setConnectTimeout(Duration.ofSeconds(Math.max(1, connectTimeoutSeconds)))
-      .setReconnectPolicy(ReconnectPolicy.DEFAULT);
-    GatewayClient client = GatewayClient.create(options);
+    if (trust != null && insecure) {
+      throw new CliFailure(1, "--trust and --insecure exclude each other");
+    }
+    GatewayClientOptions options;
+    GatewayClient client;
+    try {
+      options = new GatewayClientOptions()
+        .setUrls(urls.isEmpty() ? List.of("ws://127.0.0.1:8080/ws") : urls)
+        .setToken(jwt)
+        .setConnectTimeout(Duration.ofSeconds(Math.max(1, connectTimeoutSeconds)))
+        .setReconnectPolicy(ReconnectPolicy.DEFAULT)
+        .setTrustAll(insecure);
+      if (trust != null) {
+        options.setTrustPemFile(trust);
+      }
+      client = GatewayClient.create(options);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(1, e.getMessage());
+    }
     try {
       await(client.connect(), connectTimeoutSeconds);
     } catch (CliFailure e) {

@@ -10,10 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.net.URI;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  *
  * <p>Use from plain Java ({@link #create(GatewayClientOptions)} owns a Vert.x instance) or inside a
  * Vert.x application ({@link #create(Vertx, GatewayClientOptions)}). Methods are thread-safe;
- * handlers run on the client's event loop. A refused token (HTTP 401/403) or a terminal close
- * code (4500-4999) stops reconnecting and reports {@link ClientState#CLOSED} with the reason.
+ * handlers run on the client's event loop. A refused token (HTTP 401/403), a refused server
+ * certificate ({@code wss://}: untrusted, or not for the URL's host) or a terminal close code
+ * (4500-4999) stops reconnecting and reports {@link ClientState#CLOSED} with the reason.
  */
 public final class GatewayClient {
   private final Vertx vertx;
@@ -86,9 +87,7 @@ public final class GatewayClient {
     this.options = options;
     this.urls = options.getUrls();
     this.context = vertx.getOrCreateContext();
-    this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)
-      .setConnectTimeout((int) options.getConnectTimeout().toMillis()));
+    this.wsClient = vertx.createWebSocketClient(options.toWebSocketClientOptions());
   }
 
   /** A client with its own Vert.x instance, closed by {@link #close()}. */
@@ -228,11 +227,25 @@ public final class GatewayClient {
         && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
         terminate(GatewayException.AUTH_REJECTED, "token rejected by " + uri + " (HTTP " + rejected.getStatus() + ")",
           uri.toString(), rejected.getStatus());
+      } else if (certificateProblem(ar.cause()) != null) {
+        terminate(GatewayException.CERTIFICATE_REJECTED, "TLS certificate of " + uri + " not accepted: "
+          + certificateProblem(ar.cause()), uri.toString(), -1);
       } else {
         scheduleReconnect(uri.toString(), ar.cause() instanceof UpgradeRejectedException r ? r.getStatus() : -1,
           String.valueOf(ar.cause().getMessage()));
       }
     });
+  }
+
+  /** Why the server's certificate was refused (untrusted, wrong host name), or null for other failures. */
+  private static String certificateProblem(Throwable failure) {
+    boolean certificate = false;
+    Throwable root = failure;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      certificate |= t instanceof CertificateException;
+      root = t;
+    }
+    return certificate ? String.valueOf(root.getMessage()) : null;
   }
 
   private Future<String> token() {

@@ -1,8 +1,12 @@
 package io.pubsubgateway.client;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +19,7 @@ public final class GatewayClientOptions {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
   public static final int DEFAULT_WRITE_QUEUE_MAX_BYTES = 1024 * 1024;
+  public static final boolean DEFAULT_TRUST_ALL = false;
 
   private final List<URI> urls = new ArrayList<>();
   private Supplier<Future<String>> asyncTokenSupplier;
@@ -24,6 +29,8 @@ public final class GatewayClientOptions {
   private Duration pingInterval = DEFAULT_PING_INTERVAL;
   private ReconnectPolicy reconnectPolicy = ReconnectPolicy.DEFAULT;
   private int writeQueueMaxBytes = DEFAULT_WRITE_QUEUE_MAX_BYTES;
+  private String trustPemFile;
+  private boolean trustAll = DEFAULT_TRUST_ALL;
 
   /** Adds a node URL ({@code ws://host:port/ws} or {@code wss://...}); tried round-robin. */
   public GatewayClientOptions addUrl(String url) {
@@ -98,6 +105,32 @@ public final class GatewayClientOptions {
     return this;
   }
 
+  /**
+   * For {@code wss://} URLs: trust the certificates (a CA or the server's own self-signed
+   * certificate) in this PEM file instead of the JDK's default CAs. The host name of the URL must
+   * still match the server certificate. Fails when the file cannot be read.
+   */
+  public GatewayClientOptions setTrustPemFile(String file) {
+    if (file == null || file.isBlank()) {
+      throw new IllegalArgumentException("trustPemFile must name a file");
+    }
+    if (!Files.isRegularFile(Path.of(file)) || !Files.isReadable(Path.of(file))) {
+      throw new IllegalArgumentException("trustPemFile: cannot read " + file);
+    }
+    this.trustPemFile = file;
+    return this;
+  }
+
+  /**
+   * For development only: accept any server certificate for {@code wss://} URLs, without checking
+   * who signed it or the host name, so the connection is encrypted but not authenticated. Default
+   * {@value #DEFAULT_TRUST_ALL}; exclusive with {@link #setTrustPemFile(String)}.
+   */
+  public GatewayClientOptions setTrustAll(boolean trustAll) {
+    this.trustAll = trustAll;
+    return this;
+  }
+
   private static Duration positive(Duration d, String name) {
     if (d == null || d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive");
@@ -137,6 +170,29 @@ public final class GatewayClientOptions {
     return writeQueueMaxBytes;
   }
 
+  /** The PEM file of trusted certificates, or null for the JDK's default CAs. */
+  public String getTrustPemFile() {
+    return trustPemFile;
+  }
+
+  public boolean isTrustAll() {
+    return trustAll;
+  }
+
+  /** The Vert.x options of the client's WebSocket connections. */
+  WebSocketClientOptions toWebSocketClientOptions() {
+    WebSocketClientOptions ws = new WebSocketClientOptions()
+      .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)
+      .setConnectTimeout((int) connectTimeout.toMillis());
+    if (trustPemFile != null) {
+      ws.setTrustOptions(new PemTrustOptions().addCertPath(trustPemFile));
+    }
+    if (trustAll) {
+      ws.setTrustAll(true).setVerifyHost(false);
+    }
+    return ws;
+  }
+
   /** Fails when the options cannot make a client. */
   void validate() {
     if (urls.isEmpty()) {
@@ -144,6 +200,9 @@ public final class GatewayClientOptions {
     }
     if (asyncTokenSupplier == null && tokenSupplier == null) {
       throw new IllegalArgumentException("a token or token supplier is needed");
+    }
+    if (trustAll && trustPemFile != null) {
+      throw new IllegalArgumentException("trustAll and trustPemFile exclude each other");
     }
   }
 }

@@ -15,6 +15,11 @@ public final class GatewayException extends RuntimeException {
   public static final String CLOSED = "closed";
   /** The gateway refused the token at the handshake (HTTP 401/403): terminal. */
   public static final String AUTH_REJECTED = "auth_rejected";
+  /**
+   * A {@code wss://} server's certificate was refused (not trusted, or not issued for the URL's
+   * host): terminal, fix the trust settings ({@link GatewayClientOptions#setTrustPemFile(String)}).
+   */
+  public static final String CERTIFICATE_REJECTED = "certificate_rejected";
   /** No node could be reached within the reconnect policy. */
   public static final String UNREACHABLE = "unreachable";
 

@@ -9,4 +9,18 @@ public final class ConfigException extends RuntimeException {
   public ConfigException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The innermost cause of {@code t}. */
+  public static Throwable root(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The innermost cause's message (or class name) on one line, to end a config error with. */
+  public static String rootMessage(Throwable t) {
+    Throwable r = root(t);
+    return (r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage()).replaceAll("\\s+", " ").trim();
+  }
 }

@@ -66,8 +66,8 @@ public final class ConfigLoader {
         return Future.succeededFuture();
       })
       .recover(err -> Future.failedFuture(new ConfigException("config file " + file + ": cannot parse YAML: "
-        + (root(err) instanceof ClassCastException ? "the top level must be a mapping of keys"
-        : oneLine(rootMessage(err))))));
+        + (ConfigException.root(err) instanceof ClassCastException ? "the top level must be a mapping of keys"
+        : ConfigException.rootMessage(err)))));
   }
 
   private static void walk(JsonObject tree, String prefix, Map<String, Object> values, String source) {
@@ -204,7 +204,7 @@ public final class ConfigLoader {
       throw new ConfigException("http.path: must start with '/', got " + path);
     }
     HttpConfig http = new HttpConfig(required(v, "http.host"), (Integer) v.get("http.port"), path,
-      strings(v, "http.allowedOrigins"), (Integer) v.get("http.instances"));
+      strings(v, "http.allowedOrigins"), (Integer) v.get("http.instances"), tls(v));
     AuthConfig auth = new AuthConfig(jwt(v), (Boolean) v.get("auth.allowAnonymous"));
     boolean clustered = (Boolean) v.get("cluster.enabled");
     String hzConfig = required(v, "cluster.hazelcastConfig");
@@ -255,6 +255,51 @@ public final class ConfigLoader {
       throw new ConfigException("logging.format: must be text or json, got " + format);
     }
     return new LoggingConfig(format.equals("json"));
+  }
+
+  private static TlsConfig tls(Map<String, Object> v) {
+    String cert = str(v, "http.tls.certFile");
+    String key = str(v, "http.tls.keyFile");
+    String store = str(v, "http.tls.keyStoreFile");
+    String password = str(v, "http.tls.keyStorePassword");
+    if (!(Boolean) v.get("http.tls.enabled")) {
+      return new TlsConfig(false, cert, key, store, password);
+    }
+    boolean pem = cert != null || key != null;
+    if (pem && store != null) {
+      throw new ConfigException("http.tls.keyStoreFile: set either the PEM pair (http.tls.certFile, http.tls.keyFile)"
+        + " or a keystore (http.tls.keyStoreFile), not both");
+    }
+    if (!pem && store == null) {
+      throw new ConfigException("http.tls.certFile: missing: http.tls.enabled needs a PEM certificate and key"
+        + " (http.tls.certFile, http.tls.keyFile) or a keystore (http.tls.keyStoreFile)");
+    }
+    if (pem && cert == null) {
+      throw new ConfigException("http.tls.certFile: missing: http.tls.keyFile needs its PEM certificate chain");
+    }
+    if (pem && key == null) {
+      throw new ConfigException("http.tls.keyFile: missing: http.tls.certFile needs its PEM private key");
+    }
+    if (store != null && password == null) {
+      throw new ConfigException("http.tls.keyStorePassword: missing: the keystore http.tls.keyStoreFile needs its password");
+    }
+    if (pem) {
+      checkReadable("http.tls.certFile", cert);
+      checkReadable("http.tls.keyFile", key);
+    } else {
+      checkReadable("http.tls.keyStoreFile", store);
+    }
+    return new TlsConfig(true, cert, key, store, password);
+  }
+
+  private static void checkReadable(String key, String file) {
+    Path path = Path.of(file);
+    if (!Files.exists(path)) {
+      throw new ConfigException(key + ": " + file + " does not exist");
+    }
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new ConfigException(key + ": cannot read " + file + " (not a readable file)");
+    }
   }
 
   private static JwtConfig jwt(Map<String, Object> v) {
@@ -420,21 +465,5 @@ public final class ConfigLoader {
     List<String> list = new ArrayList<>();
     ((JsonArray) v.get(key)).forEach(o -> list.add((String) o));
     return List.copyOf(list);
-  }
-
-  private static Throwable root(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable r = root(t);
-    return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
-  }
-
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s+", " ").trim();
   }
 }

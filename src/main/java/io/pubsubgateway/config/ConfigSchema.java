@@ -40,6 +40,11 @@ public final class ConfigSchema {
     str("http.path", "/ws");
     list("http.allowedOrigins", List.of("*"));
     integer("http.instances", 0, 0, 256);
+    bool("http.tls.enabled", false);
+    str("http.tls.certFile", null);
+    str("http.tls.keyFile", null);
+    str("http.tls.keyStoreFile", null);
+    str("http.tls.keyStorePassword", null);
     str("auth.jwt.algorithm", "HS256");
     str("auth.jwt.secret", null);
     str("auth.jwt.secretFile", null);

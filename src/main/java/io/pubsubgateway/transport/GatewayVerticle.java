@@ -30,8 +30,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * One server instance (deployed once per core): accepts WebSocket upgrades on {@code http.path},
- * authenticates them before the upgrade, and runs a {@link Session} per connection on this
+ * One server instance (deployed once per core): accepts WebSocket upgrades on {@code http.path}
+ * (over TLS when {@code http.tls.enabled}), authenticates them before the upgrade, and runs a {@link Session} per connection on this
  * verticle's event loop, with one {@link LocalHub} for the loop.
  */
 public final class GatewayVerticle extends VerticleBase implements NodeState.ServerLoop {
@@ -86,6 +86,7 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
       // a fan-out frame is encoded once for all sockets; per-socket compression would undo that
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
+    ServerTls.apply(options, config.http().tls());
     server = vertx.createHttpServer(options)
       .webSocketHandshakeHandler(this::handleHandshake)
       .requestHandler(this::handleRequest);

@@ -1,6 +1,7 @@
 package io.pubsubgateway.client;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,6 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +43,31 @@ class GatewayClientOptionsTest {
     assertThrows(IllegalArgumentException.class, () -> new GatewayClientOptions().addUrl("ws://127.0.0.1/ws").validate());
     assertThrows(IllegalArgumentException.class, () -> new GatewayClientOptions().setPingInterval(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> new GatewayClientOptions().setWriteQueueMaxBytes(10));
+  }
+
+  @Test
+  void trustSettings(@TempDir Path dir) throws IOException {
+    GatewayClientOptions o = new GatewayClientOptions().addUrl("wss://localhost:8443/ws").setToken("t");
+    assertFalse(o.isTrustAll());
+    assertNull(o.getTrustPemFile());
+    assertFalse(o.toWebSocketClientOptions().isTrustAll());
+    assertTrue(o.toWebSocketClientOptions().isVerifyHost());
+
+    Path pem = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+    o.setTrustPemFile(pem.toString());
+    assertEquals(pem.toString(), o.getTrustPemFile());
+    assertTrue(o.toWebSocketClientOptions().isVerifyHost());
+    o.validate();
+    assertThrows(IllegalArgumentException.class, () -> o.setTrustAll(true).validate(), "trustAll with a trust file");
+
+    GatewayClientOptions dev = new GatewayClientOptions().addUrl("wss://localhost:8443/ws").setToken("t").setTrustAll(true);
+    dev.validate();
+    assertTrue(dev.toWebSocketClientOptions().isTrustAll());
+    assertFalse(dev.toWebSocketClientOptions().isVerifyHost());
+
+    assertThrows(IllegalArgumentException.class, () -> new GatewayClientOptions().setTrustPemFile(dir.resolve("none.pem").toString()));
+    assertThrows(IllegalArgumentException.class, () -> new GatewayClientOptions().setTrustPemFile(dir.toString()));
+    assertThrows(IllegalArgumentException.class, () -> new GatewayClientOptions().setTrustPemFile(" "));
   }
 
   /** The SDK ships alone (the client jar): it may use only the JDK, vertx-core (and its Netty) and protocol/. */

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +137,7 @@ class ConfigLoaderTest {
   @Test
   void defaults() {
     GatewayConfig c = build(minimal());
-    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0), c.http());
+    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
     assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
@@ -202,7 +204,7 @@ class ConfigLoaderTest {
     section(tree, "limits").put("maxFrameBytes", 256).put("maxSubscriptionsPerConnection", 1).put("maxConnections", 2)
       .put("publishPerSecond", 0).put("idleTimeoutSeconds", 0).put("outboundQueueBytes", 4096).put("maxChannelLength", 1024);
     GatewayConfig c = build(tree);
-    assertEquals(new HttpConfig("0.0.0.0", 9000, "/pubsub", List.of("https://a.example", "https://*.b.example"), 4), c.http());
+    assertEquals(new HttpConfig("0.0.0.0", 9000, "/pubsub", List.of("https://a.example", "https://*.b.example"), 4, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, "iss", "aud", 0), c.auth().jwt());
     assertTrue(c.auth().allowAnonymous());
     assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.5", 5701, "gw", "ps."), c.cluster());
@@ -598,6 +600,86 @@ class ConfigLoaderTest {
     assertEquals(file.toString(), cluster.hazelcastConfig());
   }
 
+  // ---------------------------------------------------------------- http.tls
+
+  private static String tlsFile(String name) throws Exception {
+    return write(name, "-----BEGIN CERTIFICATE-----\n").toString(); // parsed at node start, not here
+  }
+
+  @Test
+  void tlsWithThePemPairFromTheFile() throws Exception {
+    String cert = tlsFile("cert.pem");
+    String key = tlsFile("key.pem");
+    JsonObject tree = minimal();
+    section(tree, "http.tls").put("enabled", true).put("certFile", cert).put("keyFile", key);
+    TlsConfig tls = build(tree).http().tls();
+    assertEquals(new TlsConfig(true, cert, key, null, null), tls);
+    assertFalse(tls.usesKeyStore());
+    assertEquals("wss", build(tree).http().scheme());
+  }
+
+  @Test
+  void tlsWithAKeyStoreFromTheEnvironment() throws Exception {
+    String store = tlsFile("server.p12");
+    TlsConfig tls = build(minimal(), Map.of("GATEWAY_HTTP_TLS_ENABLED", "true", "GATEWAY_HTTP_TLS_KEY_STORE_FILE", store,
+      "GATEWAY_HTTP_TLS_KEY_STORE_PASSWORD", "changeit")).http().tls();
+    assertEquals(new TlsConfig(true, null, null, store, "changeit"), tls);
+    assertTrue(tls.usesKeyStore());
+    assertEquals("PKCS12", tls.keyStoreType());
+    assertFalse(tls.toString().contains("changeit"), tls.toString());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"server.p12,PKCS12", "server.pfx,PKCS12", "server.jks,JKS", "SERVER.JKS,JKS", "server.keystore,PKCS12"})
+  void keyStoreTypeFromTheExtension(String file, String type) {
+    assertEquals(type, new TlsConfig(true, null, null, file, "pw").keyStoreType());
+  }
+
+  @Test
+  void tlsFilesAreNotCheckedWhenDisabled() {
+    String missing = tmp.resolve("no-cert.pem").toString();
+    TlsConfig tls = build(minimal(), Map.of(), "http.tls.certFile=" + missing).http().tls();
+    assertFalse(tls.enabled());
+    assertEquals("ws", build(minimal()).http().scheme());
+  }
+
+  static Stream<Arguments> tlsErrors() throws Exception {
+    String cert = tlsFile("ok-cert.pem");
+    String key = tlsFile("ok-key.pem");
+    String store = tlsFile("ok.jks");
+    String missing = tmp.resolve("absent.pem").toString();
+    String dir = Files.createDirectories(tmp.resolve("tls-dir")).toString();
+    return Stream.of(
+      Arguments.of(List.of(), "http.tls.certFile: missing: http.tls.enabled needs a PEM certificate and key"
+        + " (http.tls.certFile, http.tls.keyFile) or a keystore (http.tls.keyStoreFile)"),
+      Arguments.of(List.of("http.tls.certFile=" + cert), "http.tls.keyFile: missing: http.tls.certFile needs its PEM private key"),
+      Arguments.of(List.of("http.tls.keyFile=" + key), "http.tls.certFile: missing: http.tls.keyFile needs its PEM certificate chain"),
+      Arguments.of(List.of("http.tls.certFile=" + cert, "http.tls.keyFile=" + key, "http.tls.keyStoreFile=" + store,
+        "http.tls.keyStorePassword=pw"), "http.tls.keyStoreFile: set either the PEM pair (http.tls.certFile, http.tls.keyFile)"
+        + " or a keystore (http.tls.keyStoreFile), not both"),
+      Arguments.of(List.of("http.tls.keyFile=" + key, "http.tls.keyStoreFile=" + store),
+        "http.tls.keyStoreFile: set either the PEM pair (http.tls.certFile, http.tls.keyFile) or a keystore"
+        + " (http.tls.keyStoreFile), not both"),
+      Arguments.of(List.of("http.tls.keyStoreFile=" + store),
+        "http.tls.keyStorePassword: missing: the keystore http.tls.keyStoreFile needs its password"),
+      Arguments.of(List.of("http.tls.certFile=" + missing, "http.tls.keyFile=" + key), "http.tls.certFile: " + missing + " does not exist"),
+      Arguments.of(List.of("http.tls.certFile=" + cert, "http.tls.keyFile=" + missing), "http.tls.keyFile: " + missing + " does not exist"),
+      Arguments.of(List.of("http.tls.certFile=" + cert, "http.tls.keyFile=" + dir), "http.tls.keyFile: cannot read " + dir
+        + " (not a readable file)"),
+      Arguments.of(List.of("http.tls.keyStoreFile=" + missing, "http.tls.keyStorePassword=pw"),
+        "http.tls.keyStoreFile: " + missing + " does not exist"),
+      Arguments.of(List.of("http.tls.keyStoreFile=" + dir, "http.tls.keyStorePassword=pw"),
+        "http.tls.keyStoreFile: cannot read " + dir + " (not a readable file)"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("tlsErrors")
+  void tlsErrors(List<String> sets, String message) {
+    List<String> all = new ArrayList<>(List.of("http.tls.enabled=true"));
+    all.addAll(sets);
+    assertEquals(message, fails(minimal(), Map.of(), all.toArray(String[]::new)).getMessage());
+  }
+
   // ---------------------------------------------------------------- load() with a real Vertx
 
   @Test
@@ -624,7 +706,7 @@ class ConfigLoaderTest {
       ""));
     GatewayConfig c = await(ConfigLoader.load(vertx, file.toString(), Map.of("GATEWAY_LIMITS_IDLE_TIMEOUT_SECONDS", "30"),
       List.of("limits.maxConnections=7")));
-    assertEquals(new HttpConfig("127.0.0.1", 9100, "/socket", List.of("https://a.example"), 0), c.http());
+    assertEquals(new HttpConfig("127.0.0.1", 9100, "/socket", List.of("https://a.example"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, "my-issuer", null, 5), c.auth().jwt());
     assertTrue(c.auth().allowAnonymous());
     assertFalse(c.cluster().enabled());
@@ -679,7 +761,7 @@ class ConfigLoaderTest {
     Path file = write("empty.yaml", "");
     GatewayConfig c = await(ConfigLoader.load(vertx, file.toString(), Map.of(),
       List.of("auth.jwt.secret=" + SECRET, "cluster.enabled=false")));
-    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0), c.http());
+    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255), c.limits());
     assertEquals(List.of(), c.channels());
   }
@@ -689,7 +771,7 @@ class ConfigLoaderTest {
     String secret = randomSecret(40);
     GatewayConfig c = await(ConfigLoader.load(vertx, ConfigLoader.DEFAULT_FILE, Map.of(),
       List.of("auth.jwt.secret=" + secret, "auth.jwt.secretFile=")));
-    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0), c.http());
+    assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", secret, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
     assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
@@ -714,12 +796,14 @@ class ConfigLoaderTest {
     assertEquals("GATEWAY_HTTP_ALLOWEDORIGINS", ConfigSchema.key("http.allowedOrigins").compactEnvName());
     assertEquals("GATEWAY_AUTH_JWT_LEEWAY_SECONDS", ConfigSchema.key("auth.jwt.leewaySeconds").envName());
     assertEquals("GATEWAY_HTTP_PORT", ConfigSchema.key("http.port").envName());
+    assertEquals("GATEWAY_HTTP_TLS_KEY_STORE_PASSWORD", ConfigSchema.key("http.tls.keyStorePassword").envName());
   }
 
   @Test
   void sections() {
     assertTrue(ConfigSchema.isSection("auth"));
     assertTrue(ConfigSchema.isSection("auth.jwt"));
+    assertTrue(ConfigSchema.isSection("http.tls"));
     assertFalse(ConfigSchema.isSection("auth.jwt.secret"));
     assertFalse(ConfigSchema.isSection("au"));
     assertFalse(ConfigSchema.isSection("channels"));

@@ -183,6 +183,19 @@ class JarProcessIT {
     }
   }
 
+  @Test
+  void missingOrUnparseableTlsFilesAreConfigErrors() throws Exception {
+    Path conf = config("cluster:\n  enabled: false\nhttp:\n  port: 0\n  tls:\n    enabled: true\n");
+    Path cert = Files.writeString(tmp.resolve("not-a-cert.pem"), "hello\n");
+    assertConfigError(run("--conf", conf.toString(), "--set", "auth.jwt.secretFile=" + secretFile(),
+      "--set", "http.tls.certFile=" + cert, "--set", "http.tls.keyFile=" + tmp.resolve("absent-key.pem")),
+      "http.tls.keyFile: " + tmp.resolve("absent-key.pem") + " does not exist");
+    // parsed when the node starts: still one line and exit 2, not a stack trace
+    assertConfigError(run("--conf", conf.toString(), "--set", "auth.jwt.secretFile=" + secretFile(),
+      "--set", "http.tls.certFile=" + cert, "--set", "http.tls.keyFile=" + cert),
+      "pubsub-gateway: config error: http.tls.certFile: ");
+  }
+
   private static void assertConfigError(ProcessRun run, String expected) throws InterruptedException {
     assertEquals(2, run.exit(Duration.ofSeconds(60)), "stderr: " + run.err());
     assertEquals(1, run.err().size(), "stderr: " + run.err());
