@@ -182,15 +182,25 @@ public final class HazelcastHistoryStore implements HistoryStore {
 
   @Override
   public Future<Position> top(String channel, ChannelOptions options) {
-    return epoch(channel).compose(cached -> workers.executeBlocking(() -> {
+    return onCaller(epoch(channel).compose(cached -> workers.executeBlocking(() -> {
       long offset = ringbuffer(channel, options).tailSequence() + 1;
       return new Position(offset, cached.epoch);
-    }, false));
+    }, false)));
+  }
+
+  /**
+   * {@code future}, completing on the calling context: the epoch future may belong to another
+   * context, and so would everything composed on it.
+   */
+  private <T> Future<T> onCaller(Future<T> future) {
+    Promise<T> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    future.onComplete(promise);
+    return promise.future();
   }
 
   @Override
   public Future<Page> read(String channel, ChannelOptions options, long fromOffset, int limit) {
-    return epoch(channel).compose(cached -> workers.executeBlocking(() -> {
+    return onCaller(epoch(channel).compose(cached -> workers.executeBlocking(() -> {
       Ringbuffer<String> rb = ringbuffer(channel, options);
       long tail = rb.tailSequence();
       Position top = new Position(tail + 1, cached.epoch);
@@ -208,7 +218,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
         next = rs.getNextSequenceToReadFrom();
       }
       return new Page(top, entries);
-    }, false));
+    }, false)));
   }
 
   /**

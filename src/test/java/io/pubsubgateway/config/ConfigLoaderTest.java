@@ -148,6 +148,59 @@ class ConfigLoaderTest {
     assertEquals(new LoggingConfig(false), c.logging());
   }
 
+  // ---------------------------------------------------------------- namespace options
+
+  @Test
+  void ruleOptions() {
+    JsonObject tree = minimal().put("channels", new JsonArray()
+      .add(new JsonObject().put("pattern", "plain.*"))
+      .add(new JsonObject().put("pattern", "chat.*").put("presence", true).put("joinLeave", true).put("recovery", true)
+        .put("history", new JsonObject().put("size", 100).put("ttl", "5m")))
+      .add(new JsonObject().put("pattern", "feed.*").put("history", new JsonObject().put("size", 10).put("ttl", 90)))
+      .add(new JsonObject().put("pattern", "off.*").put("history", new JsonObject().put("size", 0))));
+    List<ChannelRule> rules = build(tree).channels();
+    assertEquals(ChannelOptions.NONE, rules.get(0).options());
+    assertEquals(new ChannelOptions(1, true, true, 100, 300, true), rules.get(1).options());
+    assertEquals(new ChannelOptions(2, false, false, 10, 90, false), rules.get(2).options());
+    assertEquals(ChannelOptions.NONE, rules.get(3).options());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "30s|30", "5m|300", "2h|7200", "1d|86400", "45|45", "' 10m '|600", "30d|2592000"})
+  void durations(String text, int seconds) {
+    assertEquals(seconds, Durations.seconds(text, "k"));
+  }
+
+  static Stream<Arguments> ruleOptionErrors() {
+    JsonObject hist = new JsonObject().put("size", 10).put("ttl", "1m");
+    return Stream.of(
+      Arguments.of(new JsonObject().put("presence", "yes"), "channels[0].presence: expected true or false, got yes"),
+      Arguments.of(new JsonObject().put("recovery", true), "channels[0].recovery: needs history (history.size > 0 and history.ttl)"),
+      Arguments.of(new JsonObject().put("history", 5), "channels[0].history: expected {size, ttl}"),
+      Arguments.of(new JsonObject().put("history", hist.copy().put("max", 1)), "channels[0].history.max: unknown key"),
+      Arguments.of(new JsonObject().put("history", new JsonObject().put("size", -1).put("ttl", "1m")),
+        "channels[0].history.size: must be an integer between 0 and 100000, got -1"),
+      Arguments.of(new JsonObject().put("history", new JsonObject().put("size", "ten").put("ttl", "1m")),
+        "channels[0].history.size: must be an integer between 0 and 100000, got ten"),
+      Arguments.of(new JsonObject().put("history", new JsonObject().put("size", 10)),
+        "channels[0].history.ttl: expected a duration such as 30s, 5m, 2h or 1d, got null"),
+      Arguments.of(new JsonObject().put("history", new JsonObject().put("size", 10).put("ttl", "5 minutes")),
+        "channels[0].history.ttl: expected a duration such as 30s, 5m, 2h or 1d, got 5 minutes"),
+      Arguments.of(new JsonObject().put("history", new JsonObject().put("size", 10).put("ttl", "0s")),
+        "channels[0].history.ttl: must be between 1s and 30d, got 0s"),
+      Arguments.of(new JsonObject().put("history", new JsonObject().put("size", 10).put("ttl", "31d")),
+        "channels[0].history.ttl: must be between 1s and 30d, got 31d"),
+      Arguments.of(new JsonObject().put("joinleave", true), "channels[0].joinleave: unknown key"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("ruleOptionErrors")
+  void ruleOptionErrors(JsonObject fields, String message) {
+    JsonObject rule = new JsonObject().put("pattern", "x.*").mergeIn(fields);
+    assertEquals(message, fails(minimal().put("channels", new JsonArray().add(rule)), Map.of()).getMessage());
+  }
+
   // ---------------------------------------------------------------- operations keys
 
   @Test

@@ -18,7 +18,9 @@ import java.util.stream.IntStream;
  * start without one even when only anonymous clients connect). With more than one node the nodes
  * form a Hazelcast cluster of a name unique to this run, through {@code conf/cluster.xml} (TCP-IP
  * on loopback); one node runs standalone. Nodes start one after the other, each once the previous
- * one logged {@code listening on}.
+ * one logged {@code listening on}. The {@value #HISTORY_NAME} variant keeps history on {@code bench.*}
+ * (1000 messages, 5 minutes, recovery on): each publish is first appended to the channel's
+ * Hazelcast ringbuffer (an in-memory stream when standalone).
  *
  * <p>Threading: see {@link ProcessSystem}.
  */
@@ -26,8 +28,13 @@ public final class GatewaySystem extends JavaNodesSystem {
   private static final String SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 
-  public GatewaySystem(int nodes, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
-    super("gateway", nodes, jar, jvmFlags, workDir, basePort);
+  /** Name of the variant with history on the benchmark's channels. */
+  public static final String HISTORY_NAME = "gateway-history";
+  private final boolean history;
+
+  public GatewaySystem(int nodes, Path jar, List<String> jvmFlags, Path workDir, int basePort, boolean history) {
+    super(history ? HISTORY_NAME : "gateway", nodes, jar, jvmFlags, workDir, basePort);
+    this.history = history;
   }
 
   @Override
@@ -70,7 +77,8 @@ public final class GatewaySystem extends JavaNodesSystem {
         - pattern: "bench.*"
           subscribe: all
           publish: all
-      """.formatted(basePort, secret, nodes > 1, nodes > 1 ? clusterName() : "standalone", hazelcast);
+      """.formatted(basePort, secret, nodes > 1, nodes > 1 ? clusterName() : "standalone", hazelcast)
+      + (history ? "    history: {size: 1000, ttl: 5m}\n    recovery: true\n" : "");
     Path conf = workDir.resolve(name() + ".yaml");
     Files.writeString(conf, yaml);
     return conf;

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Creates the systems under test by name: {@code gateway}, {@code gateway-3}, {@code raw-vertx},
  * {@code bridge}, {@code bridge-3}, {@code nats} ({@code gateway-N} and {@code bridge-N} work for
- * any N &ge; 2). Every Java server gets the same {@code jvmFlags}; node i of a system listens on
+ * any N &ge; 2), and {@code gateway-history} / {@code gateway-history-N}: the gateway with history
+ * kept on the benchmark's channels, to measure what history costs per message. Every Java server gets the same {@code jvmFlags}; node i of a system listens on
  * {@code basePort + i}. Stateless and thread-safe.
  */
 public final class Systems {
@@ -30,10 +31,12 @@ public final class Systems {
       default:
         break;
     }
-    String base = name.contains("-") ? name.substring(0, name.lastIndexOf('-')) : name;
-    int nodes = name.contains("-") ? nodeCount(name, name.substring(name.lastIndexOf('-') + 1)) : 1;
+    boolean history = name.startsWith(GatewaySystem.HISTORY_NAME);
+    String plain = history ? "gateway" + name.substring(GatewaySystem.HISTORY_NAME.length()) : name;
+    String base = plain.contains("-") ? plain.substring(0, plain.lastIndexOf('-')) : plain;
+    int nodes = plain.contains("-") ? nodeCount(name, plain.substring(plain.lastIndexOf('-') + 1)) : 1;
     return switch (base) {
-      case "gateway" -> new GatewaySystem(nodes, jar, jvmFlags, workDir, basePort);
+      case "gateway" -> new GatewaySystem(nodes, jar, jvmFlags, workDir, basePort, history);
       case "bridge" -> new BridgeSystem(nodes, jar, jvmFlags, workDir, basePort);
       default -> throw unknown(name);
     };
@@ -53,6 +56,6 @@ public final class Systems {
 
   private static IllegalArgumentException unknown(String name) {
     return new IllegalArgumentException("unknown system '" + name + "': one of " + String.join(", ", NAMES)
-      + " (gateway-N / bridge-N for N >= 2 nodes)");
+      + " (gateway-N / bridge-N for N >= 2 nodes; gateway-history, gateway-history-N)");
   }
 }

@@ -67,7 +67,7 @@ class SystemsIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"gateway-3", "bridge-3"})
+  @ValueSource(strings = {"gateway-3", "bridge-3", "gateway-history-3"})
   void carriesAMessageFromNode0ToASubscriberOnNode2(String name) throws Exception {
     roundTrip(name, 2, 0, Duration.ofSeconds(20));
   }
@@ -85,6 +85,9 @@ class SystemsIT {
       "ws://127.0.0.1:20002/eventbus/websocket"), Systems.create("bridge-3", JAR, JVM_FLAGS, dir, 20000).urls());
     assertThrows(IllegalArgumentException.class, () -> Systems.create("kafka", JAR, JVM_FLAGS, dir, 20000));
     assertThrows(IllegalArgumentException.class, () -> Systems.create("gateway-1", JAR, JVM_FLAGS, dir, 20000));
+    assertEquals("gateway-history", Systems.create("gateway-history", JAR, JVM_FLAGS, dir, 20000).name());
+    assertEquals(3, Systems.create("gateway-history-3", JAR, JVM_FLAGS, dir, 20000).urls().size());
+    assertThrows(IllegalArgumentException.class, () -> Systems.create("gateway-historyx", JAR, JVM_FLAGS, dir, 20000));
   }
 
   /** Starts {@code name}, subscribes on node {@code subNode}, publishes on {@code pubNode} until received. */
