@@ -166,7 +166,7 @@ public final class GatewayNode {
     }
     registerGauges(vertx, metrics, state, hub, admin);
     ServerApi api = config.api().enabled() ? new ServerApi(config.api(), config.limits().maxChannelLength(),
-      publisher, admin, metrics) : null;
+      publisher, admin, presence, metrics) : null;
     NodeServices services = new NodeServices(hub, verifier, state, metrics, presence, admin.nodeId());
     HttpRoutes routes = new HttpRoutes(config, state, metrics, api, () -> admin.members().contains(admin.nodeId()));
     int instances = config.http().instances() > 0 ? config.http().instances()

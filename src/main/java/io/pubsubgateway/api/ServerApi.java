@@ -6,6 +6,7 @@ import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.cluster.ClusterAdmin.NodeAnswer;
 import io.pubsubgateway.config.ApiConfig;
 import io.pubsubgateway.metrics.GatewayMetrics;
+import io.pubsubgateway.presence.PresenceManager;
 import io.pubsubgateway.protocol.ChannelNames;
 import io.pubsubgateway.protocol.ErrorCode;
 import io.vertx.core.Future;
@@ -33,17 +34,19 @@ public final class ServerApi {
   /** Most channels one broadcast may name. */
   static final int MAX_BROADCAST_CHANNELS = 1000;
   private static final Set<String> CALLS = Set.of("/api/publish", "/api/broadcast", "/api/disconnect",
-    "/api/channels", "/api/info");
+    "/api/channels", "/api/info", "/api/presence");
 
   private final ApiConfig config;
   private final ApiKeys keys;
   private final ChannelPublisher publisher;
   private final ClusterAdmin admin;
+  private final PresenceManager presence;
   private final GatewayMetrics metrics;
   private final int maxChannelLength;
 
   public ServerApi(ApiConfig config, int maxChannelLength, ChannelPublisher publisher, ClusterAdmin admin,
-                   GatewayMetrics metrics) {
+                   PresenceManager presence, GatewayMetrics metrics) {
+    this.presence = presence;
     this.config = config;
     this.keys = new ApiKeys(config.keys());
     this.publisher = publisher;
@@ -61,6 +64,7 @@ public final class ServerApi {
     router.post("/api/disconnect").handler(json(this::disconnect));
     router.get("/api/channels").handler(this::channels);
     router.get("/api/info").handler(this::info);
+    router.get("/api/presence").handler(this::presence);
     router.route("/api/*").handler(ctx -> {
       String call = ctx.request().method() + " " + ctx.request().path();
       if (CALLS.contains(ctx.request().path())) {
@@ -195,6 +199,23 @@ public final class ServerApi {
         nodes.add(node);
       }
       out.put("nodes", nodes).put("connections", connections).put("subscriptions", subscriptions);
+    });
+  }
+
+  private void presence(RoutingContext ctx) {
+    String channel = channel(ctx.request().getParam("channel"), "channel");
+    if (!publisher.options(channel).presence()) {
+      throw ApiException.badRequest("not_available", "channel " + channel + " has no presence (namespace rule)",
+        "channel");
+    }
+    presence.list(channel).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      JsonArray clients = new JsonArray();
+      ar.result().forEach(p -> clients.add(p.toJson()));
+      reply(ctx, 200, new JsonObject().put("channel", channel).put("clients", clients));
     });
   }
 

@@ -2,6 +2,7 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.Http;
 import io.pubsubgateway.testing.TestConfig;
 import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HistoryPresenceIT {
   private static final List<GatewayNode> nodes = new ArrayList<>();
   private static final AtomicInteger IDS = new AtomicInteger();
+  private static final String API_KEY = "presence-api-key-0123456789";
   private static Vertx clients;
   private static TestTokens tokens;
   private final List<WsClient> open = new ArrayList<>();
@@ -45,7 +47,8 @@ class HistoryPresenceIT {
         .put("recovery", true))
       .add(TestConfig.rule("plain.*", "token", "token"));
     for (int i = 0; i < 3; i++) {
-      nodes.add(Await.result(GatewayNode.start(TestConfig.config(cluster, rules)), Duration.ofSeconds(60)));
+      nodes.add(Await.result(GatewayNode.start(TestConfig.config(cluster, rules, "api.enabled=true",
+        "api.keys=" + API_KEY)), Duration.ofSeconds(60)));
     }
     Await.until("3 members", () -> nodes.get(0).clusterManager().getNodes().size() == 3);
     clients = Vertx.vertx();
@@ -259,6 +262,14 @@ class HistoryPresenceIT {
     register(b, channel, null);
     register(c, channel, null);
     Await.until("3 present", () -> users(request(a, "presence", channel, null)).equals(List.of("alice", "bob", "carol")));
+    Http.Response api = Http.get(nodes.get(1).port(), "/api/presence?channel=" + channel, "X-API-Key", API_KEY);
+    assertEquals(200, api.status(), api.body());
+    assertEquals(List.of("alice", "bob", "carol"), api.json().getJsonArray("clients").stream()
+      .map(o -> ((JsonObject) o).getString("user")).toList());
+    assertEquals(channel, api.json().getString("channel"));
+    Http.Response none = Http.get(nodes.get(1).port(), "/api/presence?channel=plain.x", "X-API-Key", API_KEY);
+    assertEquals(400, none.status());
+    assertEquals("not_available", none.json().getString("error"));
     JsonObject entry = request(c, "presence", channel, null).getJsonObject("body").getJsonArray("clients").getJsonObject(0);
     assertEquals("alice", entry.getString("user"));
     assertEquals(nodes.get(0).nodeId(), entry.getString("node"));
