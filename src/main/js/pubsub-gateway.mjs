@@ -434,7 +434,7 @@ export class GatewayClient {
           reject(new GatewayError('timeout', `no reply from ${address} within ${timeoutMs} ms`, { address }));
         }
       }, timeoutMs);
-      this.#replies.set(replyAddress, { resolve, reject, timer, conn });
+      this.#replies.set(replyAddress, { resolve, reject, timer, conn, address });
       const frame = { type: 'send', address, body: body === undefined ? null : body, replyAddress };
       if (options.headers && Object.keys(options.headers).length > 0) {
         frame.headers = options.headers;
@@ -722,14 +722,16 @@ export class GatewayClient {
     const failureType = frame.failureType;
     const code = typeof frame.body === 'string' ? frame.body
       : failureType ? String(failureType).toLowerCase() : 'error';
-    const details = { address };
+    const reply = address == null ? undefined : this.#replies.get(address);
+    const shown = reply ? reply.address : address; // a reply address means nothing to the application
+    const details = { address: shown };
     if (frame.failureCode != null) details.failureCode = frame.failureCode;
     if (failureType != null) details.failureType = failureType;
-    const error = new GatewayError(code, `${frame.message ?? 'refused'}${address ? ` (${address})` : ''}`, details);
+    const error = new GatewayError(code, `${frame.message ?? 'refused'}${shown ? ` (${shown})` : ''}`, details);
     if (conn.answer(frame.id, null, error)) {
       return;
     }
-    if (address != null && this.#replies.has(address)) {
+    if (reply) {
       this.#reply(address, null, error);
       return;
     }

@@ -187,6 +187,12 @@ export async function api(node, pathName, body) {
   return { status: res.status, json: await res.json() };
 }
 
+/** GET from the node's server API with the test key; resolves with the JSON answer. */
+export async function apiGet(node, pathName) {
+  const res = await fetch(node.httpUrl + pathName, { headers: { 'X-API-Key': API_KEY }, signal: AbortSignal.timeout(10_000) });
+  return res.json();
+}
+
 /** Collects what a client reports, for assertions: states and messages. */
 export class Recorder {
   constructor() {
