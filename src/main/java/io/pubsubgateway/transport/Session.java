@@ -17,6 +17,7 @@ import io.pubsubgateway.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -186,6 +187,7 @@ final class Session implements Subscriber {
       case REGISTER -> handleRegister(frame);
       case UNREGISTER -> handleUnregister(frame);
       case PUBLISH -> handlePublish(frame);
+      case SEND -> handleSend(frame);
       case HISTORY -> {
         if (checkName(frame) && checkMaySubscribe(frame)) {
           features.history(frame);
@@ -302,6 +304,45 @@ final class Session implements Subscriber {
         sendError(ErrorCode.INTERNAL_ERROR, channel, "publish failed, retry", frame.id());
       }
     });
+  }
+
+  /**
+   * {@code send}: point to point to one event-bus consumer, allowed where publishing is (as in
+   * vertx-web's bridge); with a {@code replyAddress} the reply, or its failure, comes back to this
+   * connection only, addressed to that reply address.
+   */
+  private void handleSend(ClientFrame frame) {
+    String address = frame.address();
+    if (!checkName(frame)) {
+      return;
+    }
+    if (!permissions.mayPublish(principal, address)) {
+      metrics.publishDenied();
+      sendError(ErrorCode.ACCESS_DENIED, address, "send not allowed", frame.id());
+      return;
+    }
+    if (!publishBucket.tryTake(System.nanoTime())) {
+      metrics.publishRateLimited();
+      sendError(ErrorCode.RATE_LIMITED, address, "at most " + limits.publishPerSecond() + " publishes per second",
+        frame.id());
+      return;
+    }
+    String replyTo = frame.replyAddress();
+    publisher.broker().send(address, frame.body(), frame.headers(), replyTo == null ? 0 : limits.replyTimeoutMs())
+      .onComplete(ar -> {
+        if (replyTo == null || closing) {
+          return;
+        }
+        if (ar.succeeded()) {
+          reply(FrameCodec.encodeRec(replyTo, ar.result().body(), ar.result().headers()));
+        } else if (ar.cause() instanceof ReplyException re) {
+          reply(FrameCodec.encodeReplyFailure(replyTo, re.failureCode(), re.failureType().name(),
+            String.valueOf(re.getMessage())));
+        } else {
+          reply(FrameCodec.encodeReplyFailure(replyTo, -1, "RECIPIENT_FAILURE", String.valueOf(ar.cause().getMessage())));
+        }
+      });
+    ack(frame);
   }
 
   void ack(ClientFrame frame) {
