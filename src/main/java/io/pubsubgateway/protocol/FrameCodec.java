@@ -20,8 +20,27 @@ import java.util.Map;
 public final class FrameCodec {
   /** {@code {"type":"pong"}}, encoded once. */
   public static final byte[] PONG = "{\"type\":\"pong\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  /** {@code {"type":"ping"}} exactly as the SDK and most bridge clients send it. */
+  private static final byte[] PING = "{\"type\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private FrameCodec() {
+  }
+
+  /**
+   * True when {@code data} is exactly {@code {"type":"ping"}}: the frame idle connections send most,
+   * recognised without running the JSON parser (which allocates ~2 KiB per frame). Any other
+   * spelling of a ping still goes through {@link #decode}, with the same result.
+   */
+  public static boolean isPlainPing(Buffer data) {
+    if (data.length() != PING.length) {
+      return false;
+    }
+    for (int i = 0; i < PING.length; i++) {
+      if (data.getByte(i) != PING[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

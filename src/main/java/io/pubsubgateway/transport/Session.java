@@ -165,6 +165,10 @@ final class Session implements Subscriber {
       sendError(ErrorCode.FRAME_TOO_LARGE, null, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
       return;
     }
+    if (FrameCodec.isPlainPing(data)) {
+      send(FrameCodec.PONG);
+      return;
+    }
     ClientFrame frame;
     try {
       frame = FrameCodec.decode(data);

@@ -128,6 +128,17 @@ class FrameCodecTest {
   }
 
   @Test
+  void plainPingIsRecognisedWithoutParsing() throws Exception {
+    assertTrue(FrameCodec.isPlainPing(Buffer.buffer("{\"type\":\"ping\"}")));
+    // other spellings are left to decode(), which reads them as the same ping
+    for (String other : new String[] {" {\"type\":\"ping\"}", "{\"type\": \"ping\"}", "{\"type\":\"pinG\"}",
+      "{\"type\":\"pong\"}", "{\"type\":\"ping\",\"id\":1}", "", "{}"}) {
+      assertFalse(FrameCodec.isPlainPing(Buffer.buffer(other)), other);
+    }
+    assertEquals(FrameType.PING, decode("{\"type\":\"ping\"}").type());
+  }
+
+  @Test
   void surroundingWhitespaceIsAllowed() throws Exception {
     assertEquals(new ClientFrame(FrameType.PING, null, null, new JsonObject(), null), decode("  {\"type\":\"ping\"}\n"));
   }
