@@ -166,7 +166,7 @@ final class Session implements Subscriber {
       return;
     }
     if (FrameCodec.isPlainPing(data)) {
-      send(FrameCodec.PONG);
+      reply(FrameCodec.PONG);
       return;
     }
     ClientFrame frame;
