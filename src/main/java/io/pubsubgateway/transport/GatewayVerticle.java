@@ -216,7 +216,8 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
 
   private void startSession(ServerWebSocket ws, Principal principal) {
     Session[] holder = new Session[1];
-    Session session = new Session(ws, principal, sessionServices, () -> {
+    Session session = new Session(new WebSocketClientSocket(ws, config.limits().maxFrameBytes(),
+      config.limits().outboundQueueBytes()), principal, sessionServices, () -> {
       sessions.remove(holder[0]);
       node.release();
     });
