@@ -1,5 +1,6 @@
 package io.pubsubgateway.bench;
 
+import io.pubsubgateway.bench.report.BenchReport;
 import io.pubsubgateway.bench.report.SystemResult;
 import io.pubsubgateway.bench.systems.SystemUnderTest;
 import io.vertx.core.json.JsonObject;
@@ -122,6 +123,9 @@ final class FanoutScenario extends ScenarioBase {
     extra.put("p99MsAtFixedLoad", round(fixed.p99Ms()));
     extra.put("fixedLoadDeliveriesPerSec", round(fixed.rate() * s));
     extra.put("lossAtFixedLoad", fixed.loss());
+    // CPU per delivery depends on the rate (one flush per socket per message at low rates, many
+    // messages per flush at high ones): this one compares systems at the same rate
+    extra.put(BenchReport.CPU_AT_FIXED_LOAD, fixed.unique() == 0 ? Double.NaN : round(fixed.cpuSeconds() * 1e6 / fixed.unique()));
     extra.put("trials", trials);
     extra.put("subscriberReconnects", fleet.sum("reconnects"));
     return result(system, best, half, fixed, extra);

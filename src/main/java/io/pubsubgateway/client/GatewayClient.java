@@ -44,7 +44,7 @@ public final class GatewayClient {
   private final Map<String, ChannelSubs> channels = new LinkedHashMap<>();
   private volatile Handler<StateChange> stateHandler = s -> { };
   private volatile Handler<Throwable> exceptionHandler = e -> { };
-  private ClientState state;
+  private volatile ClientState state;
   private Connection connection;
   private Promise<Void> connectPromise;
   private int urlIndex;
@@ -392,11 +392,11 @@ public final class GatewayClient {
     }
     vertx.cancelTimer(pingTimer);
     GatewayException error = new GatewayException(errorCode, reason);
+    setState(ClientState.CLOSED, url, code, reason); // before the futures fail: their listeners may read it
     if (connectPromise != null) {
       connectPromise.tryFail(error);
     }
     channels.values().forEach(subs -> subs.subs.forEach(s -> s.ready.tryFail(error)));
-    setState(ClientState.CLOSED, url, code, reason);
   }
 
   private void setState(ClientState newState, String url, int code, String reason) {

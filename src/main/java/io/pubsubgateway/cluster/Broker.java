@@ -27,6 +27,13 @@ public interface Broker {
   /** Publishes to every subscriber of {@code channel} in the cluster. Thread-safe, non-blocking. */
   void publish(String channel, Object body, JsonObject headers);
 
+  /**
+   * Sends {@code body} point to point to one consumer of {@code address} in the cluster; with
+   * {@code timeoutMs > 0} waits for its reply (failing with a {@code ReplyException}: TIMEOUT,
+   * NO_HANDLERS or RECIPIENT_FAILURE), else completes at once with null.
+   */
+  Future<Message<Object>> send(String address, Object body, JsonObject headers, long timeoutMs);
+
   /** The event-bus address a channel maps to. */
   String address(String channel);
 }

@@ -1,6 +1,7 @@
 package io.pubsubgateway.cluster;
 
 import io.pubsubgateway.metrics.GatewayMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -51,6 +52,21 @@ public final class EventBusBroker implements Broker {
       options.addHeader(PUBLISHED_AT_HEADER, Long.toString(GatewayMetrics.nowMicros()));
     }
     eventBus.publish(address(channel), body, options);
+  }
+
+  @Override
+  public Future<Message<Object>> send(String channel, Object body, JsonObject headers, long timeoutMs) {
+    DeliveryOptions options = new DeliveryOptions();
+    if (headers != null) {
+      for (Map.Entry<String, Object> e : headers) {
+        options.addHeader(e.getKey(), String.valueOf(e.getValue()));
+      }
+    }
+    if (timeoutMs <= 0) {
+      eventBus.send(address(channel), body, options);
+      return Future.succeededFuture();
+    }
+    return eventBus.request(address(channel), body, options.setSendTimeout(timeoutMs));
   }
 
   @Override

@@ -217,7 +217,8 @@ public final class ConfigLoader {
     LimitsConfig limits = new LimitsConfig((Integer) v.get("limits.maxFrameBytes"),
       (Integer) v.get("limits.maxSubscriptionsPerConnection"), (Integer) v.get("limits.maxConnections"),
       (Integer) v.get("limits.publishPerSecond"), (Integer) v.get("limits.idleTimeoutSeconds"),
-      (Integer) v.get("limits.outboundQueueBytes"), (Integer) v.get("limits.maxChannelLength"));
+      (Integer) v.get("limits.outboundQueueBytes"), (Integer) v.get("limits.maxChannelLength"),
+      (Integer) v.get("limits.replyTimeoutMs"));
     return new GatewayConfig(http, auth, cluster, limits, rules((JsonArray) v.get(ConfigSchema.CHANNELS)),
       api(v, path), metrics(v, path), logging(v));
   }

@@ -20,8 +20,27 @@ import java.util.Map;
 public final class FrameCodec {
   /** {@code {"type":"pong"}}, encoded once. */
   public static final byte[] PONG = "{\"type\":\"pong\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  /** {@code {"type":"ping"}} exactly as the SDK and most bridge clients send it. */
+  private static final byte[] PING = "{\"type\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private FrameCodec() {
+  }
+
+  /**
+   * True when {@code data} is exactly {@code {"type":"ping"}}: the frame idle connections send most,
+   * recognised without running the JSON parser (which allocates ~2 KiB per frame). Any other
+   * spelling of a ping still goes through {@link #decode}, with the same result.
+   */
+  public static boolean isPlainPing(Buffer data) {
+    if (data.length() != PING.length) {
+      return false;
+    }
+    for (int i = 0; i < PING.length; i++) {
+      if (data.getByte(i) != PING[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -76,9 +95,18 @@ public final class FrameCodec {
     } else {
       throw new ProtocolException(ErrorCode.INVALID_FRAME, "headers must be an object", address, id);
     }
-    Object body = type == FrameType.PUBLISH ? sendable(json.getValue("body"))
+    Object body = type == FrameType.PUBLISH || type == FrameType.SEND ? sendable(json.getValue("body"))
       : type == FrameType.HISTORY ? limit(json.getValue("limit"), address, id) : null;
-    return new ClientFrame(type, address, body, headers, id);
+    String replyAddress = null;
+    if (type == FrameType.SEND && json.getValue("replyAddress") != null) {
+      if (!(json.getValue("replyAddress") instanceof String r) || r.isEmpty()
+        || r.length() > ClientFrame.MAX_REPLY_ADDRESS_LENGTH) {
+        throw new ProtocolException(ErrorCode.INVALID_FRAME, "replyAddress must be a string of 1 to "
+          + ClientFrame.MAX_REPLY_ADDRESS_LENGTH + " characters", address, id);
+      }
+      replyAddress = r;
+    }
+    return new ClientFrame(type, address, body, headers, id, replyAddress);
   }
 
   /** A history request's optional {@code limit}: a positive integer, or null for "all kept". */
@@ -143,6 +171,15 @@ public final class FrameCodec {
       frame.put("id", id);
     }
     return frame.toBuffer().getBytes();
+  }
+
+  /**
+   * Encodes the failure of a {@code send} as vertx-web's bridge does:
+   * {@code {"type":"err","address":R,"failureCode":C,"failureType":T,"message":M}}.
+   */
+  public static byte[] encodeReplyFailure(String replyAddress, int failureCode, String failureType, String message) {
+    return new JsonObject().put("type", "err").put("address", replyAddress).put("failureCode", failureCode)
+      .put("failureType", failureType).put("message", message).toBuffer().getBytes();
   }
 
   /**

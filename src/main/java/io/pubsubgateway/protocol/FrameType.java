@@ -5,6 +5,8 @@ public enum FrameType {
   REGISTER("register"),
   UNREGISTER("unregister"),
   PUBLISH("publish"),
+  /** Point to point to one event-bus consumer, with an optional reply (request/reply). */
+  SEND("send"),
   PING("ping"),
   /** Extension: the last messages of a channel with history. */
   HISTORY("history"),

@@ -1,6 +1,5 @@
 package io.pubsubgateway.transport;
 
-import io.vertx.core.http.WebSocketFrameType;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
 import io.pubsubgateway.config.LimitsConfig;
@@ -17,12 +16,7 @@ import io.pubsubgateway.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.internal.http.WebSocketInternal;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +31,13 @@ import java.util.UUID;
  *
  * <p>Threading: created and used only on the connection's event loop; no locks.
  */
-final class Session implements Subscriber {
+final class Session implements Subscriber, ClientSocket.Events {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
   private static final Logger DISCONNECT_LOG = LoggerFactory.getLogger("io.pubsubgateway.disconnect");
   /** How long a slow consumer gets to read its backlog and the 4003 close frame before it is dropped. */
   static final long SLOW_CONSUMER_GRACE_MS = 5000;
 
-  private final ServerWebSocket ws;
+  private final ClientSocket socket;
   private final Principal principal;
   private final String clientId = UUID.randomUUID().toString();
   private final LocalHub hub;
@@ -57,19 +51,15 @@ final class Session implements Subscriber {
   private final Promise<Void> closed = Promise.promise();
   private final long openedAtMs = System.currentTimeMillis();
   private long lastActivityMs = openedAtMs;
-  private Buffer fragments;
-  private boolean discardingFragments;
   private boolean closing;
   private boolean flushPending;
-  private final ChannelHandlerContext chctx;
   private final FlushBatcher flusher;
   private final GatewayMetrics metrics;
   /** The code this side closed with; null while open or when the client closed first. */
   private CloseCode closedWith;
 
-  Session(ServerWebSocket ws, Principal principal, SessionServices services, Runnable onClosed) {
-    this.ws = ws;
-    this.chctx = ((WebSocketInternal) ws).channelHandlerContext();
+  Session(ClientSocket socket, Principal principal, SessionServices services, Runnable onClosed) {
+    this.socket = socket;
     this.flusher = services.flusher();
     this.metrics = services.metrics();
     this.principal = principal;
@@ -83,10 +73,7 @@ final class Session implements Subscriber {
   }
 
   void start() {
-    ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
-    ws.frameHandler(this::handleFrame);
-    ws.exceptionHandler(err -> LOG.debug("connection error user={}: {}", principal.user(), err.toString()));
-    ws.closeHandler(v -> handleClosed());
+    socket.start(this);
   }
 
   Principal principal() {
@@ -107,61 +94,28 @@ final class Session implements Subscriber {
     return closed.future();
   }
 
-  private void handleFrame(WebSocketFrame frame) {
+  @Override
+  public void handleTooLarge() {
+    lastActivityMs = System.currentTimeMillis();
+    if (!closing) {
+      sendError(ErrorCode.FRAME_TOO_LARGE, null, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+    }
+  }
+
+  @Override
+  public void handleUnsupported() {
+    close(CloseCode.UNSUPPORTED_DATA);
+  }
+
+  @Override
+  public void handleMessage(Buffer data) {
     lastActivityMs = System.currentTimeMillis();
     if (closing) {
       return;
     }
-    WebSocketFrameType type = frame.type();
-    if (type == WebSocketFrameType.BINARY) {
-      close(CloseCode.UNSUPPORTED_DATA);
-    } else if (type == WebSocketFrameType.TEXT) {
-      fragments = null;
-      discardingFragments = false;
-      if (frame.isFinal()) {
-        handleMessage(frame.binaryData());
-      } else {
-        appendFragment(frame.binaryData());
-      }
-    } else if (type == WebSocketFrameType.CONTINUATION) {
-      if (fragments == null && !discardingFragments) {
-        return; // continuation of a binary message that was already refused
-      }
-      appendFragment(frame.binaryData());
-      if (frame.isFinal()) {
-        Buffer message = fragments;
-        boolean tooLarge = discardingFragments;
-        fragments = null;
-        discardingFragments = false;
-        if (tooLarge) {
-          sendError(ErrorCode.FRAME_TOO_LARGE, null, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
-        } else {
-          handleMessage(message);
-        }
-      }
-    }
-    // ping/pong/close control frames are answered by Vert.x itself
-  }
-
-  private void appendFragment(Buffer data) {
-    if (discardingFragments) {
-      return;
-    }
-    if (fragments == null) {
-      fragments = Buffer.buffer(Math.min(limits.maxFrameBytes(), data.length() * 2));
-    }
-    if (fragments.length() + data.length() > limits.maxFrameBytes()) {
-      fragments = null;
-      discardingFragments = true;
-    } else {
-      fragments.appendBuffer(data);
-    }
-  }
-
-  private void handleMessage(Buffer data) {
     metrics.received(data.length());
-    if (data.length() > limits.maxFrameBytes()) {
-      sendError(ErrorCode.FRAME_TOO_LARGE, null, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+    if (FrameCodec.isPlainPing(data)) {
+      reply(FrameCodec.PONG);
       return;
     }
     ClientFrame frame;
@@ -186,6 +140,7 @@ final class Session implements Subscriber {
       case REGISTER -> handleRegister(frame);
       case UNREGISTER -> handleUnregister(frame);
       case PUBLISH -> handlePublish(frame);
+      case SEND -> handleSend(frame);
       case HISTORY -> {
         if (checkName(frame) && checkMaySubscribe(frame)) {
           features.history(frame);
@@ -304,6 +259,45 @@ final class Session implements Subscriber {
     });
   }
 
+  /**
+   * {@code send}: point to point to one event-bus consumer, allowed where publishing is (as in
+   * vertx-web's bridge); with a {@code replyAddress} the reply, or its failure, comes back to this
+   * connection only, addressed to that reply address.
+   */
+  private void handleSend(ClientFrame frame) {
+    String address = frame.address();
+    if (!checkName(frame)) {
+      return;
+    }
+    if (!permissions.mayPublish(principal, address)) {
+      metrics.publishDenied();
+      sendError(ErrorCode.ACCESS_DENIED, address, "send not allowed", frame.id());
+      return;
+    }
+    if (!publishBucket.tryTake(System.nanoTime())) {
+      metrics.publishRateLimited();
+      sendError(ErrorCode.RATE_LIMITED, address, "at most " + limits.publishPerSecond() + " publishes per second",
+        frame.id());
+      return;
+    }
+    String replyTo = frame.replyAddress();
+    publisher.broker().send(address, frame.body(), frame.headers(), replyTo == null ? 0 : limits.replyTimeoutMs())
+      .onComplete(ar -> {
+        if (replyTo == null || closing) {
+          return;
+        }
+        if (ar.succeeded()) {
+          reply(FrameCodec.encodeRec(replyTo, ar.result().body(), ar.result().headers()));
+        } else if (ar.cause() instanceof ReplyException re) {
+          reply(FrameCodec.encodeReplyFailure(replyTo, re.failureCode(), re.failureType().name(),
+            String.valueOf(re.getMessage())));
+        } else {
+          reply(FrameCodec.encodeReplyFailure(replyTo, -1, "RECIPIENT_FAILURE", String.valueOf(ar.cause().getMessage())));
+        }
+      });
+    ack(frame);
+  }
+
   void ack(ClientFrame frame) {
     if (frame.id() != null) {
       reply(FrameCodec.encodeAck(frame.id(), frame.address()));
@@ -339,7 +333,7 @@ final class Session implements Subscriber {
     if (closing) {
       return false;
     }
-    chctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), chctx.voidPromise());
+    socket.write(frame);
     if (!flushPending) {
       flushPending = true;
       flusher.add(this);
@@ -354,18 +348,11 @@ final class Session implements Subscriber {
    */
   void flush() {
     flushPending = false;
-    if (!chctx.channel().isActive()) {
-      return;
-    }
-    chctx.flush();
-    if (!closing && !chctx.channel().isWritable()) {
+    if (!socket.flush() && !closing) {
       LOG.info("slow consumer user={} remote={}: over {} bytes unsent, closing", principal.user(),
-        ws.remoteAddress(), limits.outboundQueueBytes());
+        socket.remoteAddress(), limits.outboundQueueBytes());
       close(CloseCode.SLOW_CONSUMER);
-      // chctx.close() skips Vert.x's graceful close, which would wait for the backlog to drain
-      chctx.channel().eventLoop().schedule(() -> {
-        chctx.close();
-      }, SLOW_CONSUMER_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      socket.dropAfter(SLOW_CONSUMER_GRACE_MS);
     }
   }
 
@@ -390,7 +377,7 @@ final class Session implements Subscriber {
     closedWith = code;
     releaseSubscriptions();
     LOG.debug("closing user={} code={} reason={}", principal.user(), code.code(), code.reason());
-    ws.close(code.code(), code.reason());
+    socket.close(code);
   }
 
   private void releaseSubscriptions() {
@@ -402,17 +389,18 @@ final class Session implements Subscriber {
     subscriptions.clear();
   }
 
-  private void handleClosed() {
+  @Override
+  public void handleClosed() {
     closing = true;
     releaseSubscriptions();
     onClosed.run();
     metrics.connectionClosed(closedWith);
-    Short code = ws.closeStatusCode();
+    Short code = socket.closeCode();
     DISCONNECT_LOG.atInfo().setMessage("disconnect")
       .addKeyValue("user", principal.user())
-      .addKeyValue("remote", ws.remoteAddress())
+      .addKeyValue("remote", socket.remoteAddress())
       .addKeyValue("code", code)
-      .addKeyValue("reason", ws.closeReason())
+      .addKeyValue("reason", socket.closeReason())
       .addKeyValue("by", closedWith == null ? "client" : "server")
       .addKeyValue("durationMs", System.currentTimeMillis() - openedAtMs)
       .log();

@@ -829,13 +829,14 @@ class ConfigLoaderTest {
     assertFalse(c.auth().allowAnonymous());
     assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
     assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1048576, 255), c.limits());
-    assertEquals(3, c.channels().size());
+    assertEquals(4, c.channels().size());
     assertEquals("public.*", c.channels().get(0).pattern().toString());
     assertEquals(Access.ALL, c.channels().get(0).subscribe());
     assertEquals(Access.TOKEN, c.channels().get(0).publish());
     assertEquals("chat.*", c.channels().get(1).pattern().toString());
     assertEquals(Access.TOKEN, c.channels().get(1).subscribe());
     assertEquals(Access.TOKEN, c.channels().get(1).publish());
+    assertEquals(new ChannelOptions(3, true, true, 100, 300, true), c.channels().get(3).options());
     assertEquals("system.*", c.channels().get(2).pattern().toString());
     assertEquals(Access.TOKEN, c.channels().get(2).subscribe());
     assertEquals(Access.NONE, c.channels().get(2).publish());

@@ -48,7 +48,8 @@ class ClusterFanoutIT {
   }
 
   private static GatewayNode startNode() {
-    return Await.result(GatewayNode.start(TestConfig.config(clusterName, new JsonArray())), Duration.ofSeconds(60));
+    return Await.result(GatewayNode.start(TestConfig.config(clusterName, new JsonArray(), "limits.replyTimeoutMs=1500")),
+      Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -171,6 +172,51 @@ class ClusterFanoutIT {
     assertEquals("t-1", msg.headers().get("trace"));
     Await.result(consumer.unregister());
     a.close();
+  }
+
+  @Test
+  void sendReachesOneBackendConsumerAndItsReplyOrFailureComesBackToTheSenderOnly() {
+    MessageConsumer<Object> echo = nodes.get(2).vertx().eventBus().consumer("svc.echo", m -> {
+      if ("fail".equals(m.body())) {
+        m.fail(42, "refused by the service");
+      } else if (!"silent".equals(m.body())) {
+        m.reply(new JsonObject().put("echo", m.body()).put("trace", m.headers().get("trace")));
+      }
+    });
+    Await.result(echo.completion());
+    awaitRegistrations("svc.echo", 1);
+    WsClient a = client(0);
+    WsClient other = client(1);
+    a.send(new JsonObject().put("type", "send").put("address", "svc.echo").put("body", "hi").put("replyAddress", "r-1")
+      .put("headers", new JsonObject().put("trace", "t-9")));
+    assertEquals(new JsonObject().put("type", "rec").put("address", "r-1")
+      .put("body", new JsonObject().put("echo", "hi").put("trace", "t-9")), a.next());
+
+    a.send(new JsonObject().put("type", "send").put("address", "svc.echo").put("body", "fail").put("replyAddress", "r-2"));
+    assertEquals(new JsonObject().put("type", "err").put("address", "r-2").put("failureCode", 42)
+      .put("failureType", "RECIPIENT_FAILURE").put("message", "refused by the service"), a.next());
+
+    a.send(new JsonObject().put("type", "send").put("address", "svc.nobody").put("body", 1).put("replyAddress", "r-3"));
+    JsonObject noHandlers = a.next();
+    assertEquals("NO_HANDLERS", noHandlers.getString("failureType"), noHandlers.encode());
+    assertEquals("r-3", noHandlers.getString("address"));
+
+    a.send(new JsonObject().put("type", "send").put("address", "svc.echo").put("body", "silent").put("replyAddress", "r-4"));
+    JsonObject timeout = a.next(Duration.ofSeconds(10));
+    assertEquals("TIMEOUT", timeout.getString("failureType"), timeout.encode());
+
+    a.send(new JsonObject().put("type", "send").put("address", "svc.echo").put("body", 1)
+      .put("replyAddress", "x".repeat(37)).put("id", 7));
+    assertEquals("invalid_frame", a.next().getString("body"));
+
+    WsClient readOnly = WsClient.connect(clients, port(0), tokens.token("reader", List.of("*"), List.of()));
+    readOnly.send(new JsonObject().put("type", "send").put("address", "svc.echo").put("body", 1).put("replyAddress", "r-5"));
+    assertEquals("access_denied", readOnly.next().getString("body"));
+    other.assertNoFrame(200);
+    Await.result(echo.unregister());
+    a.close();
+    other.close();
+    readOnly.close();
   }
 
   @Test

@@ -128,6 +128,17 @@ class FrameCodecTest {
   }
 
   @Test
+  void plainPingIsRecognisedWithoutParsing() throws Exception {
+    assertTrue(FrameCodec.isPlainPing(Buffer.buffer("{\"type\":\"ping\"}")));
+    // other spellings are left to decode(), which reads them as the same ping
+    for (String other : new String[] {" {\"type\":\"ping\"}", "{\"type\": \"ping\"}", "{\"type\":\"pinG\"}",
+      "{\"type\":\"pong\"}", "{\"type\":\"ping\",\"id\":1}", "", "{}"}) {
+      assertFalse(FrameCodec.isPlainPing(Buffer.buffer(other)), other);
+    }
+    assertEquals(FrameType.PING, decode("{\"type\":\"ping\"}").type());
+  }
+
+  @Test
   void surroundingWhitespaceIsAllowed() throws Exception {
     assertEquals(new ClientFrame(FrameType.PING, null, null, new JsonObject(), null), decode("  {\"type\":\"ping\"}\n"));
   }
@@ -193,7 +204,7 @@ class FrameCodecTest {
       Arguments.of("{\"type\":{},\"id\":3}", ErrorCode.INVALID_TYPE, null, 3),
       Arguments.of("{\"type\":[\"ping\"]}", ErrorCode.INVALID_TYPE, null, null),
       // unknown type
-      Arguments.of("{\"type\":\"send\",\"address\":\"a\"}", ErrorCode.INVALID_TYPE, null, null),
+      Arguments.of("{\"type\":\"request\",\"address\":\"a\"}", ErrorCode.INVALID_TYPE, null, null),
       Arguments.of("{\"type\":\"PING\"}", ErrorCode.INVALID_TYPE, null, null),
       Arguments.of("{\"type\":\"\"}", ErrorCode.INVALID_TYPE, null, null),
       Arguments.of("{\"type\":\"rec\",\"id\":\"r2\"}", ErrorCode.INVALID_TYPE, null, "r2"),
@@ -429,5 +440,21 @@ class FrameCodecTest {
     assertTrue(ChannelNames.isInternal("__vertx.x"));
     assertFalse(ChannelNames.isInternal("__vertx"));
     assertFalse(ChannelNames.isInternal("chat.__vertx.x"));
+  }
+
+  @Test
+  void sendCarriesItsBodyAndAReplyAddressOfAtMost36Characters() throws Exception {
+    ClientFrame f = decode("{\"type\":\"send\",\"address\":\"svc\",\"body\":{\"q\":1},\"replyAddress\":\"r1\"}");
+    assertEquals(new ClientFrame(FrameType.SEND, "svc", new JsonObject().put("q", 1), new JsonObject(), null, "r1"), f);
+    assertEquals(null, decode("{\"type\":\"send\",\"address\":\"svc\",\"body\":1}").replyAddress());
+    for (String bad : new String[] {"\"\"", "5", "\"" + "r".repeat(37) + "\""}) {
+      ProtocolException e = assertThrows(ProtocolException.class,
+        () -> decode("{\"type\":\"send\",\"address\":\"svc\",\"replyAddress\":" + bad + ",\"id\":3}"));
+      assertEquals(ErrorCode.INVALID_FRAME, e.code());
+      assertEquals(3, e.id());
+    }
+    assertEquals(new JsonObject().put("type", "err").put("address", "r1").put("failureCode", 42)
+      .put("failureType", "RECIPIENT_FAILURE").put("message", "no"),
+      new JsonObject(Buffer.buffer(FrameCodec.encodeReplyFailure("r1", 42, "RECIPIENT_FAILURE", "no"))));
   }
 }

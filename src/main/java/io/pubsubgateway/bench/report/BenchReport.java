@@ -29,10 +29,14 @@ import java.util.regex.Pattern;
  * <p>Headline ratios are derived generically from the system names: every system whose name starts with
  * {@code gateway} is compared (throughput) with every other system of the same node-count suffix ({@code ""} or
  * {@code -N}) and with {@code raw-vertx} and {@code nats}; every {@code gateway-N} is also compared with
- * {@code gateway} on server CPU per delivery. In JSON the throughput ratios are keyed {@code "a/b"} and the CPU
- * ratios {@code "cpu a/b"}; a ratio with a zero or undefined denominator is {@code null}.
+ * {@code gateway} on server CPU per delivery, at each one's best rate and, when both measured it
+ * ({@link #CPU_AT_FIXED_LOAD} in {@code extra}), at the common fixed load. In JSON the throughput ratios are keyed
+ * {@code "a/b"} and the CPU ratios {@code "cpu a/b"} and {@code "cpu@fixed a/b"}; a ratio with a zero or undefined
+ * denominator is {@code null}.
  */
 public final class BenchReport {
+  /** Key in {@code extra} of the server CPU per delivery (µs) at the fanout scenario's fixed common load. */
+  public static final String CPU_AT_FIXED_LOAD = "cpuMicrosPerDeliveryAtFixedLoad";
   private static final Pattern NODE_SUFFIX = Pattern.compile("-\\d+$");
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
@@ -202,6 +206,12 @@ public final class BenchReport {
       if (single != null && name(a).matches("gateway-\\d+")) {
         out.add(new Ratio(name(a) + " CPU per delivery / gateway", "cpu " + name(a) + "/gateway",
           ratio(a.cpuMicrosPerDelivery(), single.cpuMicrosPerDelivery())));
+        Object fixedA = a.extra() == null ? null : a.extra().get(CPU_AT_FIXED_LOAD);
+        Object fixedSingle = single.extra() == null ? null : single.extra().get(CPU_AT_FIXED_LOAD);
+        if (fixedA instanceof Number na && fixedSingle instanceof Number ns) {
+          out.add(new Ratio(name(a) + " CPU per delivery at the fixed load / gateway", "cpu@fixed " + name(a) + "/gateway",
+            ratio(na.doubleValue(), ns.doubleValue())));
+        }
       }
     }
     return out;

@@ -86,6 +86,21 @@ class BenchReportTest {
   }
 
   @Test
+  void comparesClusterCpuAtTheFixedLoadWhenBothMeasuredIt() {
+    List<SystemResult> results = List.of(
+      new SystemResult("gateway", 1_000_000, 0, 0, 100_000, 0.4, 1.8, 3.1, 9.0, 1.5,
+        Map.of(BenchReport.CPU_AT_FIXED_LOAD, 8.0)),
+      new SystemResult("gateway-3", 50_000, 0, 0, 25_000, 0.5, 2.2, 4.0, 12.0, 20.0,
+        Map.of(BenchReport.CPU_AT_FIXED_LOAD, 10.0)));
+    List<BenchReport.Ratio> ratios = BenchReport.ratios(results);
+    assertEquals(List.of("cpu gateway-3/gateway", "cpu@fixed gateway-3/gateway"),
+      ratios.stream().map(BenchReport.Ratio::key).toList());
+    assertEquals(1.25, ratios.get(1).value(), 1e-9);
+    assertTrue(BenchReport.table("fanout", results).lines().toList()
+      .contains("gateway-3 CPU per delivery at the fixed load / gateway = 1.25x"));
+  }
+
+  @Test
   void formats() {
     assertEquals("975.3k", BenchReport.rate(975_300));
     assertEquals("1.23M", BenchReport.rate(1_230_000));
