@@ -14,11 +14,15 @@
 
 export const DEFAULT_PING_INTERVAL_MS = 20_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Longer than the gateway's default limits.replyTimeoutMs (30 s), so its TIMEOUT failure normally comes first. */
+export const DEFAULT_SEND_TIMEOUT_MS = 35_000;
 export const DEFAULT_MIN_RECONNECT_DELAY_MS = 200;
 export const DEFAULT_MAX_RECONNECT_DELAY_MS = 10_000;
 export const DEFAULT_WRITE_QUEUE_MAX_BYTES = 1024 * 1024;
 /** Longest reply address the gateway accepts for `send`. */
 const MAX_REPLY_ADDRESS_LENGTH = 36;
+/** How many reply addresses of timed-out sends are remembered, so their late answers are dropped quietly. */
+const EXPIRED_REPLIES_KEPT = 256;
 
 /** An error with the gateway's (or the SDK's) snake_case code, e.g. `access_denied`, `disconnected`, `timeout`. */
 export class GatewayError extends Error {
@@ -266,6 +270,8 @@ export class GatewayClient {
   #channels = new Map();
   /** replyAddress -> {resolve, reject, timer} */
   #replies = new Map();
+  /** Reply addresses of sends that timed out here, oldest first. */
+  #expiredReplies = new Set();
   /** @type {Connection | null} */
   #conn = null;
   /** The socket being opened, before it is a connection. */
@@ -296,6 +302,7 @@ export class GatewayClient {
     const opts = {
       pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      sendTimeoutMs: options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
       minReconnectDelayMs: options.minReconnectDelayMs ?? DEFAULT_MIN_RECONNECT_DELAY_MS,
       maxReconnectDelayMs: options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS,
       maxReconnectAttempts: options.maxReconnectAttempts ?? Infinity,
@@ -306,8 +313,8 @@ export class GatewayClient {
         throw new TypeError(`${key}: a number >= 0, got ${value}`);
       }
     }
-    if (opts.pingIntervalMs === 0 || opts.requestTimeoutMs === 0) {
-      throw new TypeError('pingIntervalMs and requestTimeoutMs must be > 0');
+    if (opts.pingIntervalMs === 0 || opts.requestTimeoutMs === 0 || opts.sendTimeoutMs === 0) {
+      throw new TypeError('pingIntervalMs, requestTimeoutMs and sendTimeoutMs must be > 0');
     }
     if (opts.maxReconnectDelayMs < opts.minReconnectDelayMs) {
       throw new TypeError('maxReconnectDelayMs must be >= minReconnectDelayMs');
@@ -426,11 +433,15 @@ export class GatewayClient {
     if (conn instanceof Error) {
       return Promise.reject(conn);
     }
-    const timeoutMs = options.timeoutMs ?? this.#opts.requestTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? this.#opts.sendTimeoutMs;
     const replyAddress = uuid().slice(0, MAX_REPLY_ADDRESS_LENGTH);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.#replies.delete(replyAddress)) {
+          this.#expiredReplies.add(replyAddress);
+          if (this.#expiredReplies.size > EXPIRED_REPLIES_KEPT) {
+            this.#expiredReplies.delete(this.#expiredReplies.values().next().value);
+          }
           reject(new GatewayError('timeout', `no reply from ${address} within ${timeoutMs} ms`, { address }));
         }
       }, timeoutMs);
@@ -692,7 +703,7 @@ export class GatewayClient {
       case 'rec':
         if (this.#replies.has(frame.address)) {
           this.#reply(frame.address, frame.body, null);
-        } else {
+        } else if (!this.#expiredReplies.delete(frame.address)) {
           this.#deliver(frame);
         }
         break;
@@ -734,6 +745,9 @@ export class GatewayClient {
     if (reply) {
       this.#reply(address, null, error);
       return;
+    }
+    if (address != null && this.#expiredReplies.delete(address)) {
+      return; // the gateway's answer to a send that timed out here
     }
     this.#emitError(error);
   }

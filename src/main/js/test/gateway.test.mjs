@@ -14,7 +14,7 @@ describe('one gateway node', () => {
   before(async () => {
     ws = workspace();
     // idle timeout of 2 s: the clients below stay connected only because they ping
-    node = await startGateway(ws, { name: 'single', yaml: 'limits:\n  idleTimeoutSeconds: 2\n' });
+    node = await startGateway(ws, { name: 'single', yaml: 'limits:\n  idleTimeoutSeconds: 2\n  replyTimeoutMs: 1000\n' });
   });
 
   after(async () => {
@@ -187,9 +187,19 @@ describe('one gateway node', () => {
     await until('closed for idleness', () => rec.states.some((s) => s.code === 4002), 10_000);
   });
 
-  test('send is refused where no permission allows the address', { skip: 'needs server support for send (issue 7, on main soon)' }, async () => {
+  test('send: refused without publish permission, no_handlers without a consumer, timeout when the consumer does not reply', async () => {
     const c = client('sender', ['plain.*']);
+    const listener = client('listener', ['plain.*']);
+    const heard = new Recorder();
+    await listener.subscribe('plain.requests', heard.onMessage); // a channel consumer: delivers, never replies
     await c.ready;
-    await assert.rejects(c.send('backend.echo', { q: 1 }, { timeoutMs: 5000 }), { code: 'access_denied' });
+    await assert.rejects(c.send('secret.backend', { q: 1 }), { code: 'access_denied', address: 'secret.backend' });
+    await assert.rejects(c.send('plain.nobody', { q: 2 }), { code: 'no_handlers', failureType: 'NO_HANDLERS', address: 'plain.nobody' });
+    const started = Date.now();
+    await assert.rejects(c.send('plain.requests', { q: 3 }), { code: 'timeout', failureType: 'TIMEOUT', address: 'plain.requests' });
+    assert.ok(Date.now() - started >= 900, 'the gateway waited limits.replyTimeoutMs (1 s)');
+    assert.deepEqual(heard.bodies(), [{ q: 3 }], 'delivered point to point to the one consumer');
+    await assert.rejects(c.send('plain.requests', { q: 4 }, { timeoutMs: 100 }), (e) => e.code === 'timeout' && !('failureType' in e),
+      'the client\'s own timeout');
   });
 });
