@@ -2,6 +2,7 @@
 // join/leave, refusals, token expiry and refresh, operator disconnects, pings.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { connect, GatewayError } from '../pubsub-gateway.mjs';
 import { api, mintToken, Recorder, sleep, startGateway, until, workspace } from './support/gateway.mjs';
@@ -21,6 +22,20 @@ describe('one gateway node', () => {
     await Promise.all(clients.map((c) => c.close()));
     await node?.stop();
     ws?.remove();
+  });
+
+  test('the node serves this module and its declarations at /sdk/ (text/javascript, CORS, ETag)', async () => {
+    const res = await fetch(`${node.httpUrl}/sdk/pubsub-gateway.mjs`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.equal(await res.text(), readFileSync(new URL('../pubsub-gateway.mjs', import.meta.url), 'utf8'));
+    const again = await fetch(`${node.httpUrl}/sdk/pubsub-gateway.mjs`,
+      { headers: { 'If-None-Match': res.headers.get('etag') }, signal: AbortSignal.timeout(10_000) });
+    assert.equal(again.status, 304);
+    const types = await fetch(`${node.httpUrl}/sdk/pubsub-gateway.d.ts`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(await types.text(), readFileSync(new URL('../pubsub-gateway.d.ts', import.meta.url), 'utf8'));
+    assert.equal((await fetch(`${node.httpUrl}/sdk/package.json`, { signal: AbortSignal.timeout(10_000) })).status, 404);
   });
 
   /** A client of `user` allowed `patterns` (subscribe and publish), pinging every 500 ms. */

@@ -17,8 +17,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The plain HTTP side of a node, next to its WebSocket endpoint: health checks
- * ({@code /health/live}, {@code /health/ready}), Prometheus metrics ({@code metrics.path}) and
- * the server API ({@code /api}, when {@code api.enabled}). Anything else is 404.
+ * ({@code /health/live}, {@code /health/ready}), Prometheus metrics ({@code metrics.path}),
+ * the server API ({@code /api}, when {@code api.enabled}) and the JavaScript SDK ({@code /sdk/}).
+ * Anything else is 404.
  */
 public final class HttpRoutes {
   private final GatewayConfig config;
@@ -26,6 +27,7 @@ public final class HttpRoutes {
   private final GatewayMetrics metrics;
   private final ServerApi api;
   private final BooleanSupplier clusterJoined;
+  private final SdkFiles sdk = SdkFiles.load();
 
   /**
    * @param api           null when the API is disabled
@@ -60,6 +62,7 @@ public final class HttpRoutes {
     if (api != null) {
       api.mount(router);
     }
+    sdk.mount(router);
     return router;
   }
 }
