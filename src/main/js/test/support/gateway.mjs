@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The project folder (src/main/js/test/support -> five levels up). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
-export const JAR = process.env.GATEWAY_JAR ?? path.join(ROOT, 'target', 'pubsub-gateway.jar');
+export const JAR = process.env.PUBSUB_GATEWAY_JAR ?? path.join(ROOT, 'target', 'pubsub-gateway.jar');
 export const API_KEY = 'js-sdk-test-api-key-0123456789';
 
 /** Channel rules of every test node: a namespace with everything on, one with a larger history. */
@@ -115,8 +115,13 @@ export class GatewayProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill(signal);
     }
-    const timeout = sleep(30_000).then(() => 'timeout');
-    if (await Promise.race([this.exited, timeout]) === 'timeout') {
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 30_000);
+    });
+    const outcome = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
       this.child.kill('SIGKILL');
       await this.exited;
     }
@@ -159,20 +164,20 @@ ${yaml}
 ${CHANNELS}`;
   const confFile = path.join(ws.dir, `${name}-${randomUUID()}.yaml`);
   writeFileSync(confFile, config);
+  // GATEWAY_* variables are config keys: the test's config is the file alone
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEWAY_')));
   const child = spawn('java', ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-jar', JAR,
-    '--conf', confFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--conf', confFile], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const node = new GatewayProcess(child, port, name);
-  const exitedEarly = node.exited.then(({ code, signal }) => {
-    throw new Error(`${name} exited (${code ?? signal}) before serving:\n${node.output.join('\n')}`);
-  });
-  const listening = until(`${name} listening on ${port}`, () => node.printed('listening on'), 120_000, 100);
-  try {
-    await Promise.race([listening, exitedEarly]);
-  } catch (e) {
-    await node.kill();
-    throw new Error(`${e.message}\n${node.output.slice(-40).join('\n')}`);
+  const deadline = Date.now() + 120_000;
+  while (!node.printed('listening on')) {
+    const exited = child.exitCode !== null || child.signalCode !== null;
+    if (exited || Date.now() > deadline) {
+      await node.kill();
+      throw new Error(`${name} ${exited ? 'exited' : 'not listening after 120 s'}:\n${node.output.slice(-40).join('\n')}`);
+    }
+    await sleep(100);
   }
-  exitedEarly.catch(() => {}); // a later exit is the test's doing
   return node;
 }
 
