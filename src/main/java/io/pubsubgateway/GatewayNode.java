@@ -177,7 +177,7 @@ public final class GatewayNode {
     return ServerTls.check(vertx, config.http().tls())
       .compose(checked -> admin.start())
       .compose(v -> vertx.deployVerticle(() -> {
-          GatewayVerticle verticle = new GatewayVerticle(config, listenPort, services, routes::handler);
+          GatewayVerticle verticle = new GatewayVerticle(config, listenPort, services, routes::router);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))

@@ -40,8 +40,8 @@ public final class HttpRoutes {
     this.clusterJoined = clusterJoined;
   }
 
-  /** A request handler for one server instance (a router per event loop). */
-  public Handler<HttpServerRequest> handler(Vertx vertx) {
+  /** The router of one server instance (a router per event loop). */
+  public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     HealthChecks live = HealthChecks.create(vertx)
       .register("process", promise -> promise.complete(Status.OK()));
