@@ -1,5 +1,6 @@
 package io.pubsubgateway.api;
 
+import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.transport.NodeState;
@@ -26,13 +27,15 @@ public final class HttpRoutes {
   private final GatewayMetrics metrics;
   private final ServerApi api;
   private final BooleanSupplier clusterJoined;
+  private final ClusterAdmin admin;
 
   /**
    * @param api           null when the API is disabled
    * @param clusterJoined whether this node is a member of its cluster (always true when not clustered)
    */
   public HttpRoutes(GatewayConfig config, NodeState state, GatewayMetrics metrics, ServerApi api,
-                    BooleanSupplier clusterJoined) {
+                    ClusterAdmin admin, BooleanSupplier clusterJoined) {
+    this.admin = admin;
     this.config = config;
     this.state = state;
     this.metrics = metrics;
@@ -59,6 +62,9 @@ public final class HttpRoutes {
     }
     if (api != null) {
       api.mount(router);
+    }
+    if (config.demo()) {
+      new DemoRoutes(vertx, config, admin).mount(router);
     }
     return router;
   }

@@ -220,7 +220,7 @@ public final class ConfigLoader {
       (Integer) v.get("limits.outboundQueueBytes"), (Integer) v.get("limits.maxChannelLength"),
       (Integer) v.get("limits.replyTimeoutMs"));
     return new GatewayConfig(http, auth, cluster, limits, rules((JsonArray) v.get(ConfigSchema.CHANNELS)),
-      api(v, path), metrics(v, path), logging(v), sockjs(v, path));
+      api(v, path), metrics(v, path), logging(v), sockjs(v, path), (Boolean) v.get("demo.enabled"));
   }
 
   private static ApiConfig api(Map<String, Object> v, String wsPath) {

@@ -69,6 +69,7 @@ public final class ConfigSchema {
     integer("limits.replyTimeoutMs", LimitsConfig.DEFAULT_REPLY_TIMEOUT_MS, 100, 600_000);
     bool("sockjs.enabled", true);
     str("sockjs.path", "/eventbus");
+    bool("demo.enabled", false);
     bool("api.enabled", false);
     list("api.keys", List.of());
     integer("api.maxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024);

@@ -5,5 +5,5 @@ import java.util.List;
 /** The whole, validated configuration of a node. Immutable. */
 public record GatewayConfig(HttpConfig http, AuthConfig auth, ClusterConfig cluster, LimitsConfig limits,
                             List<ChannelRule> channels, ApiConfig api, MetricsConfig metrics, LoggingConfig logging,
-                            SockJsConfig sockjs) {
+                            SockJsConfig sockjs, boolean demo) {
 }
