@@ -97,20 +97,28 @@ async function enter(user, room) {
   $('title').textContent = '#' + room;
   const client = connect({ urls: await nodeUrls(), getToken: () => fetchToken(user) });
   state.client = client;
+  let everConnected = false;
   client.on('state', (e) => {
     setStatus(e.state, e.url ? new URL(e.url).host : '');
-    if (e.state === 'closed' && e.reason) {
-      showError('Disconnected: ' + e.reason + (e.code ? ` (code ${e.code})` : ''));
-    }
+    state.url = e.url;
     if (e.state === 'connected') {
+      everConnected = true;
+      $('error').hidden = true;
       refreshPeople(client, channel);
+    } else if (!everConnected && (e.state === 'disconnected' || e.state === 'reconnecting')) {
+      // browsers do not show a refused WebSocket handshake's status: a first attempt that fails is a refusal
+      showError(`Cannot connect to ${e.url ? new URL(e.url).host : 'the gateway'}: the gateway refused the connection`
+        + ' (is the token valid?)');
+      client.close();
+    } else if (e.state === 'closed' && e.reason) {
+      showError('Disconnected: ' + e.reason + (e.code ? ` (code ${e.code})` : ''));
     }
   });
   try {
-    const sub = await client.subscribe(channel, (msg) => addMessage(Number(msg.headers?.offset || 0), msg.body || {}), {
+    const sub = await client.subscribe(channel, (msg) => addMessage(msg.offset ?? Number(msg.headers?.offset || 0), msg.body || {}), {
       onJoin: (who) => { addEvent(`${who.user} joined`); refreshPeople(client, channel); },
       onLeave: (who) => { addEvent(`${who.user} left`); refreshPeople(client, channel); },
-      onRecovered: (recovered) => { state.recovered = recovered; },
+      onSubscribed: (info) => { state.recovered = info.recovered; },
     });
     state.subscription = sub;
     const page = await client.history(channel, { limit: 50 });
@@ -122,7 +130,9 @@ async function enter(user, room) {
     $('chat').hidden = false;
     $('text').focus();
   } catch (e) {
-    showError('Cannot enter the room: ' + (e.code ? e.code + ': ' : '') + e.message);
+    if (!state.error) {
+      showError('Cannot enter the room: ' + (e.code ? e.code + ': ' : '') + e.message);
+    }
   }
   $('say').addEventListener('submit', async (ev) => {
     ev.preventDefault();
