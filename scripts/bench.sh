@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark driver.
-#   scripts/bench.sh setup       installs what the comparison needs besides Java: nats-server (Debian package),
-#                                only when it is not on PATH yet; needs root (apt-get), then exits.
+#   scripts/bench.sh setup       scripts/setup.sh: installs nats-server (the comparison's peer) and the other test
+#                                tools when missing; needs root (apt-get), then exits.
 #   scripts/bench.sh [ARGS...]   builds target/pubsub-gateway.jar if missing, then runs the benchmark
 #                                (io.pubsubgateway.bench.BenchMain) with ARGS; every server runs as its own process
 #                                on 127.0.0.1 only.
@@ -10,14 +10,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 if [ "${1:-}" = "setup" ]; then
-  if command -v nats-server >/dev/null 2>&1; then
-    echo "nats-server already installed: $(command -v nats-server) ($(nats-server --version 2>&1 | head -n1))"
-  else
-    echo "installing nats-server from the Debian packages: apt-get update && apt-get install nats-server" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server
-    echo "installed nats-server: $(command -v nats-server || echo /usr/sbin/nats-server)"
-  fi
-  exit 0
+  exec scripts/setup.sh # nats-server (and what the other tests need)
 fi
 
 ensure_jar

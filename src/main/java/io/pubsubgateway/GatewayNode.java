@@ -2,6 +2,7 @@ package io.pubsubgateway;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
+import io.pubsubgateway.api.DemoRoutes;
 import io.pubsubgateway.api.HttpRoutes;
 import io.pubsubgateway.api.NodeCommands;
 import io.pubsubgateway.api.ServerApi;
@@ -168,7 +169,8 @@ public final class GatewayNode {
     ServerApi api = config.api().enabled() ? new ServerApi(config.api(), config.limits().maxChannelLength(),
       publisher, admin, presence, metrics) : null;
     NodeServices services = new NodeServices(hub, verifier, state, metrics, presence, admin.nodeId());
-    HttpRoutes routes = new HttpRoutes(config, state, metrics, api, () -> admin.members().contains(admin.nodeId()));
+    HttpRoutes routes = new HttpRoutes(config, state, metrics, api, admin,
+      () -> admin.members().contains(admin.nodeId()));
     int instances = config.http().instances() > 0 ? config.http().instances()
       : Runtime.getRuntime().availableProcessors();
     // port 0: a negative port makes Vert.x share one random port among the instances
@@ -176,8 +178,9 @@ public final class GatewayNode {
     List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
     return ServerTls.check(vertx, config.http().tls())
       .compose(checked -> admin.start())
+      .compose(v -> config.demo() ? DemoRoutes.startEcho(vertx) : Future.succeededFuture())
       .compose(v -> vertx.deployVerticle(() -> {
-          GatewayVerticle verticle = new GatewayVerticle(config, listenPort, services, routes::handler);
+          GatewayVerticle verticle = new GatewayVerticle(config, listenPort, services, routes::router);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))

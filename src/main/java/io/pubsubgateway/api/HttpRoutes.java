@@ -1,5 +1,6 @@
 package io.pubsubgateway.api;
 
+import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.transport.NodeState;
@@ -27,6 +28,7 @@ public final class HttpRoutes {
   private final GatewayMetrics metrics;
   private final ServerApi api;
   private final BooleanSupplier clusterJoined;
+  private final ClusterAdmin admin;
   private final SdkFiles sdk = SdkFiles.load();
 
   /**
@@ -34,7 +36,8 @@ public final class HttpRoutes {
    * @param clusterJoined whether this node is a member of its cluster (always true when not clustered)
    */
   public HttpRoutes(GatewayConfig config, NodeState state, GatewayMetrics metrics, ServerApi api,
-                    BooleanSupplier clusterJoined) {
+                    ClusterAdmin admin, BooleanSupplier clusterJoined) {
+    this.admin = admin;
     this.config = config;
     this.state = state;
     this.metrics = metrics;
@@ -42,8 +45,8 @@ public final class HttpRoutes {
     this.clusterJoined = clusterJoined;
   }
 
-  /** A request handler for one server instance (a router per event loop). */
-  public Handler<HttpServerRequest> handler(Vertx vertx) {
+  /** The router of one server instance (a router per event loop). */
+  public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     HealthChecks live = HealthChecks.create(vertx)
       .register("process", promise -> promise.complete(Status.OK()));
@@ -61,6 +64,9 @@ public final class HttpRoutes {
     }
     if (api != null) {
       api.mount(router);
+    }
+    if (config.demo()) {
+      new DemoRoutes(vertx, config, admin).mount(router);
     }
     sdk.mount(router);
     return router;

@@ -220,7 +220,7 @@ public final class ConfigLoader {
       (Integer) v.get("limits.outboundQueueBytes"), (Integer) v.get("limits.maxChannelLength"),
       (Integer) v.get("limits.replyTimeoutMs"));
     return new GatewayConfig(http, auth, cluster, limits, rules((JsonArray) v.get(ConfigSchema.CHANNELS)),
-      api(v, path), metrics(v, path), logging(v));
+      api(v, path), metrics(v, path), logging(v), sockjs(v, path), (Boolean) v.get("demo.enabled"));
   }
 
   private static ApiConfig api(Map<String, Object> v, String wsPath) {
@@ -248,6 +248,17 @@ public final class ConfigLoader {
         + path);
     }
     return new MetricsConfig((Boolean) v.get("metrics.enabled"), path, (Boolean) v.get("metrics.vertx"));
+  }
+
+  private static SockJsConfig sockjs(Map<String, Object> v, String wsPath) {
+    String path = required(v, "sockjs.path");
+    if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.equals(wsPath)
+      || path.startsWith(wsPath + "/") || List.of("/api", "/health", "/metrics", "/sdk", "/demo").stream()
+      .anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
+      throw new ConfigException("sockjs.path: must start with '/', not end with one, and differ from http.path,"
+        + " /api, /health, /metrics, /sdk and /demo, got " + path);
+    }
+    return new SockJsConfig((Boolean) v.get("sockjs.enabled"), path);
   }
 
   private static LoggingConfig logging(Map<String, Object> v) {

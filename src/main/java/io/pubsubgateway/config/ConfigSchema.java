@@ -67,6 +67,9 @@ public final class ConfigSchema {
     integer("limits.outboundQueueBytes", 1024 * 1024, 4096, 1024 * 1024 * 1024);
     integer("limits.maxChannelLength", 255, 1, 1024);
     integer("limits.replyTimeoutMs", LimitsConfig.DEFAULT_REPLY_TIMEOUT_MS, 100, 600_000);
+    bool("sockjs.enabled", true);
+    str("sockjs.path", "/eventbus");
+    bool("demo.enabled", false);
     bool("api.enabled", false);
     list("api.keys", List.of());
     integer("api.maxBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024);

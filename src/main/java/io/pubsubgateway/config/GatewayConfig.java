@@ -4,5 +4,6 @@ import java.util.List;
 
 /** The whole, validated configuration of a node. Immutable. */
 public record GatewayConfig(HttpConfig http, AuthConfig auth, ClusterConfig cluster, LimitsConfig limits,
-                            List<ChannelRule> channels, ApiConfig api, MetricsConfig metrics, LoggingConfig logging) {
+                            List<ChannelRule> channels, ApiConfig api, MetricsConfig metrics, LoggingConfig logging,
+                            SockJsConfig sockjs, boolean demo) {
 }

@@ -44,6 +44,8 @@ public final class HazelcastHistoryStore implements HistoryStore {
   static final String EPOCHS = "__pubsub.epochs";
   /** Hazelcast's upper bound for one readMany. */
   private static final int MAX_READ = 1000;
+  /** Hazelcast's upper bound for one addAll. */
+  static final int MAX_BATCH = 1000;
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
@@ -131,10 +133,11 @@ public final class HazelcastHistoryStore implements HistoryStore {
         return;
       }
       inFlight = true;
-      List<String> items = new ArrayList<>(queued);
-      List<Promise<Position>> promises = new ArrayList<>(waiting);
-      queued.clear();
-      waiting.clear();
+      int n = Math.min(queued.size(), MAX_BATCH); // Hazelcast's addAll takes at most 1000 items
+      List<String> items = new ArrayList<>(queued.subList(0, n));
+      List<Promise<Position>> promises = new ArrayList<>(waiting.subList(0, n));
+      queued.subList(0, n).clear();
+      waiting.subList(0, n).clear();
       epoch(channel).onComplete(e -> {
         if (e.failed()) {
           done(promises, e.cause(), null, 0);

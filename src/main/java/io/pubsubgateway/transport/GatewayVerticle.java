@@ -19,6 +19,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +40,8 @@ import java.util.function.Function;
  * verticle's event loop, with one {@link LocalHub} for the loop.
  */
 public final class GatewayVerticle extends VerticleBase implements NodeState.ServerLoop {
+  /** Routing-context key of the principal a SockJS request's token gave. */
+  private static final String PRINCIPAL = "pubsub.principal";
   private static final Logger HANDSHAKE_LOG = LoggerFactory.getLogger("io.pubsubgateway.handshake");
 
   private final GatewayConfig config;
@@ -44,7 +52,7 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   private final NodeState node;
   private final GatewayMetrics metrics;
   private final NodeServices services;
-  private final Function<Vertx, Handler<HttpServerRequest>> httpRoutes;
+  private final Function<Vertx, Router> httpRoutes;
   private final List<ChannelPattern> origins;
   private final Set<Session> sessions = new LinkedHashSet<>();
   private SessionServices sessionServices;
@@ -57,7 +65,7 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
    *                   health) other than those to {@code http.path}
    */
   public GatewayVerticle(GatewayConfig config, int listenPort, NodeServices services,
-                         Function<Vertx, Handler<HttpServerRequest>> httpRoutes) {
+                         Function<Vertx, Router> httpRoutes) {
     this.config = config;
     this.listenPort = listenPort;
     this.services = services;
@@ -74,7 +82,11 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   public Future<?> start() {
     sessionServices = new SessionServices(new LocalHub(context, channelHub, metrics), new FlushBatcher(context),
       channelHub.publisher(), permissions, config.limits(), metrics, services.presence(), services.nodeId());
-    routes = httpRoutes.apply(vertx);
+    Router router = httpRoutes.apply(vertx);
+    if (config.sockjs().enabled()) {
+      mountSockJs(router);
+    }
+    routes = router;
     int hardCap = Math.max(config.limits().maxFrameBytes() * 4, 1024);
     HttpServerOptions options = new HttpServerOptions()
       .setHost(config.http().host())
@@ -213,10 +225,85 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
       .addKeyValue("result", result);
   }
 
+  /**
+   * The SockJS endpoint: {@code sockjs.path/*}. Every SockJS request (info, transports, xhr sends)
+   * carries the token as {@code ?token=} (headers and cookies do not work across SockJS transports)
+   * and is checked before SockJS sees it, so a bad token never gets a session. The xhr transports
+   * need their body read first: a BodyHandler, first handler of its own route, on POSTs.
+   */
+  private void mountSockJs(Router router) {
+    String path = config.sockjs().path();
+    router.post(path + "/*").handler(BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes() * 4L));
+    router.route(path + "/*").handler(this::authenticateSockJs);
+    SockJSHandler sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
+    router.route(path + "/*").subRouter(sockJs.socketHandler(this::startSockJsSession));
+  }
+
+  private void authenticateSockJs(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String remote = String.valueOf(req.remoteAddress());
+    if (node.shuttingDown()) {
+      rejectSockJs(ctx, 503, remote, "shutting_down", "node shutting down");
+      return;
+    }
+    String origin = req.getHeader("Origin");
+    if (origin != null && !ChannelPattern.anyMatches(origins, origin)) {
+      rejectSockJs(ctx, 403, remote, "origin", "origin not allowed: " + origin);
+      return;
+    }
+    String token = HandshakeRequest.token(req.headers(), req.query());
+    if (token == null && config.auth().allowAnonymous()) {
+      ctx.put(PRINCIPAL, Principal.ANONYMOUS);
+      ctx.next();
+    } else if (token == null) {
+      rejectSockJs(ctx, 401, remote, "missing_token", "missing token");
+    } else {
+      verifier.verify(token).onComplete(ar -> {
+        if (ar.failed()) {
+          rejectSockJs(ctx, 401, remote, "invalid_token", ar.cause().getMessage());
+        } else {
+          ctx.put(PRINCIPAL, ar.result());
+          ctx.next();
+        }
+      });
+    }
+  }
+
+  private void rejectSockJs(RoutingContext ctx, int status, String remote, String label, String reason) {
+    logHandshake("-", remote, "rejected").addKeyValue("transport", "sockjs").addKeyValue("status", status)
+      .addKeyValue("reason", reason).log();
+    metrics.handshakeRejected(status, label);
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain").end(reason + "\n");
+  }
+
+  private void startSockJsSession(SockJSSocket sock) {
+    Principal principal = sock.routingContext() == null ? null : sock.routingContext().get(PRINCIPAL);
+    String remote = String.valueOf(sock.remoteAddress());
+    if (principal == null) {
+      sock.close(); // cannot happen: every SockJS route passes the token check first
+      return;
+    }
+    if (!node.tryReserve()) {
+      logHandshake(principal.user(), remote, "rejected").addKeyValue("transport", "sockjs").addKeyValue("status", 503)
+        .addKeyValue("reason", "node full (limits.maxConnections)").log();
+      metrics.handshakeRejected(503, "node_full");
+      sock.close();
+      return;
+    }
+    logHandshake(principal.user(), remote, "accepted").addKeyValue("transport", "sockjs").log();
+    metrics.connectionOpened();
+    startSession(new SockJsClientSocket(sock, config.limits().maxFrameBytes(), config.limits().outboundQueueBytes()),
+      principal);
+  }
+
   private void startSession(ServerWebSocket ws, Principal principal) {
+    startSession(new WebSocketClientSocket(ws, config.limits().maxFrameBytes(), config.limits().outboundQueueBytes()),
+      principal);
+  }
+
+  private void startSession(ClientSocket socket, Principal principal) {
     Session[] holder = new Session[1];
-    Session session = new Session(new WebSocketClientSocket(ws, config.limits().maxFrameBytes(),
-      config.limits().outboundQueueBytes()), principal, sessionServices, () -> {
+    Session session = new Session(socket, principal, sessionServices, () -> {
       sessions.remove(holder[0]);
       node.release();
     });

@@ -146,6 +146,7 @@ class ConfigLoaderTest {
     assertEquals(new ApiConfig(false, List.of(), 1024 * 1024, 3000), c.api());
     assertEquals(new MetricsConfig(true, "/metrics", true), c.metrics());
     assertEquals(new LoggingConfig(false), c.logging());
+    assertEquals(new SockJsConfig(true, "/eventbus"), c.sockjs());
   }
 
   // ---------------------------------------------------------------- namespace options
@@ -223,7 +224,13 @@ class ConfigLoaderTest {
         "metrics.path: must start with '/' and differ from http.path, /api and /health, got metrics"),
       Arguments.of(List.of("metrics.path=/ws"),
         "metrics.path: must start with '/' and differ from http.path, /api and /health, got /ws"),
-      Arguments.of(List.of("logging.format=xml"), "logging.format: must be text or json, got xml"));
+      Arguments.of(List.of("logging.format=xml"), "logging.format: must be text or json, got xml"),
+      Arguments.of(List.of("sockjs.path=/ws"), "sockjs.path: must start with '/', not end with one, and differ from"
+        + " http.path, /api, /health, /metrics, /sdk and /demo, got /ws"),
+      Arguments.of(List.of("sockjs.path=/api/eb"), "sockjs.path: must start with '/', not end with one, and differ from"
+        + " http.path, /api, /health, /metrics, /sdk and /demo, got /api/eb"),
+      Arguments.of(List.of("sockjs.path=/eb/"), "sockjs.path: must start with '/', not end with one, and differ from"
+        + " http.path, /api, /health, /metrics, /sdk and /demo, got /eb/"));
   }
 
   @ParameterizedTest(name = "[{index}] {1}")
