@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { connect } from '../pubsub-gateway.mjs';
-import { apiGet, mintToken, Recorder, startGateway, until, workspace } from './support/gateway.mjs';
+import { apiGet, mintToken, Recorder, startGateway, until, workspace } from '../testkit.mjs';
 
 describe('two clustered gateway nodes', () => {
   let ws;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { connect, GatewayError } from '../pubsub-gateway.mjs';
-import { api, mintToken, Recorder, sleep, startGateway, until, workspace } from './support/gateway.mjs';
+import { api, mintToken, Recorder, sleep, startGateway, until, workspace } from '../testkit.mjs';
 
 describe('one gateway node', () => {
   let ws;
@@ -14,8 +14,9 @@ describe('one gateway node', () => {
 
   before(async () => {
     ws = workspace();
-    // idle timeout of 2 s: the clients below stay connected only because they ping
-    node = await startGateway(ws, { name: 'single', yaml: 'limits:\n  idleTimeoutSeconds: 2\n  replyTimeoutMs: 1000\n' });
+    // idle timeout of 2 s: the clients below stay connected only because they ping;
+    // the demo's echo service (demo.echo) answers send
+    node = await startGateway(ws, { name: 'single', yaml: 'limits:\n  idleTimeoutSeconds: 2\n  replyTimeoutMs: 1000\ndemo:\n  enabled: true\n' });
   });
 
   after(async () => {
@@ -200,6 +201,14 @@ describe('one gateway node', () => {
     const silent = rec.watch(client('silent', ['*'], { pingIntervalMs: 60_000, maxReconnectAttempts: 0 }));
     await silent.ready;
     await until('closed for idleness', () => rec.states.some((s) => s.code === 4002), 10_000);
+  });
+
+  test('send: the reply of a backend consumer (the demo\'s echo service)', async () => {
+    const c = client('asker', ['demo.echo']);
+    await c.ready;
+    const replies = await Promise.all([1, 2, 3].map((n) => c.send('demo.echo', { n })));
+    assert.deepEqual(replies.map((r) => r.echo), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    assert.ok(replies.every((r) => typeof r.at === 'number'));
   });
 
   test('send: refused without publish permission, no_handlers without a consumer, timeout when the consumer does not reply', async () => {

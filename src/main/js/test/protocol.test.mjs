@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
 import { backoffDelay, connect, isTerminalCloseCode } from '../pubsub-gateway.mjs';
-import { freePort, Recorder, sleep, until } from './support/gateway.mjs';
+import { freePort, Recorder, sleep, until } from '../testkit.mjs';
 
 /** A ws server on loopback; `onFrame(frame, socket, fake)` answers each parsed client frame. */
 class FakeGateway {

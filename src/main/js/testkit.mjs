@@ -1,5 +1,5 @@
-// Real gateway processes for the SDK's tests: writes a config and a secret, starts the fat jar,
-// mints HS256 tokens with the same secret, and waits with a bound on everything.
+// Test support (not part of the SDK): real gateway processes for the SDK's tests. Writes a config and a secret,
+// starts the fat jar, mints HS256 tokens with the same secret, and bounds every wait.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project folder (src/main/js/test/support -> five levels up). */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
-export const JAR = process.env.PUBSUB_GATEWAY_JAR ?? path.join(ROOT, 'target', 'pubsub-gateway.jar');
+/** The project folder (src/main/js -> three levels up). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The fat jar: GATEWAY_JAR (as JsSdkIT passes it), else target/pubsub-gateway.jar. */
+export const JAR = process.env.GATEWAY_JAR || path.join(ROOT, 'target', 'pubsub-gateway.jar');
 export const API_KEY = 'js-sdk-test-api-key-0123456789';
 
 /** Channel rules of every test node: a namespace with everything on, one with a larger history. */
