@@ -839,8 +839,8 @@ export class GatewayClient {
     const delayMs = backoffDelay(this.#failedAttempts, this.#opts.minReconnectDelayMs,
       this.#opts.maxReconnectDelayMs, this.#random);
     const next = this.#urls[this.#urlIndex % this.#urls.length];
+    this.#retryTimer = setTimeout(() => this.#attempt(), delayMs); // before the listeners: one may close()
     this.#setState({ state: 'reconnecting', url: next, code, reason, delayMs });
-    this.#retryTimer = setTimeout(() => this.#attempt(), delayMs);
   }
 
   #terminate(errorCode, reason, url, code) {
