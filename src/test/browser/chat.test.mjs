@@ -42,7 +42,9 @@ const shows = (page, line) => until(`"${line}" on the page`, async () => (await 
 test('two pages on two nodes chat, see each other present, and one survives the stop of its node', async () => {
   const alice = await enter(0, 'alice', 'lobby');
   const bob = await enter(1, 'bob', 'lobby');
-  await until('both connected', async () => (await chat(alice)).status === 'connected' && (await chat(bob)).status === 'connected');
+  // in the room: subscribed, history shown and the form listening (connected alone is earlier)
+  await until('both in the room', async () => (await chat(alice)).status === 'connected' && (await chat(bob)).status === 'connected'
+    && await alice.isVisible('#chat') && await bob.isVisible('#chat'));
   await say(alice, 'hello from alice');
   await shows(bob, 'alice: hello from alice');
   await say(bob, 'hi alice, bob here');
@@ -60,6 +62,7 @@ test('two pages on two nodes chat, see each other present, and one survives the 
   await shows(alice, 'bob: did you come back?');
   await say(alice, 'yes, on the other node');
   await shows(bob, 'alice: yes, on the other node');
+  await shows(alice, 'alice: yes, on the other node'); // her own line comes back through the gateway too
   const lines = (await chat(alice)).messages;
   assert.deepEqual(lines, ['alice: hello from alice', 'bob: hi alice, bob here', 'bob: did you come back?',
     'alice: yes, on the other node'], 'the whole conversation once, in order');

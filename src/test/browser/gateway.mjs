@@ -46,7 +46,9 @@ export async function startCluster(count) {
       '',
     ].join('\n'));
     const log = join(ARTIFACTS, `node${i}-${port}.log`);
-    const proc = spawn('java', ['-jar', JAR, '--conf', conf], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // GATEWAY_* variables are config keys (GATEWAY_JAR from NodeTests would stop the node): the config is the file
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEWAY_')));
+    const proc = spawn('java', ['-jar', JAR, '--conf', conf], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(log);
     proc.stdout.pipe(out);
     proc.stderr.pipe(out);

@@ -31,15 +31,24 @@ async function nodeUrls() {
   }
 }
 
+let lastToken = null;
 async function fetchToken(user) {
   if (params.get('token')) {
     return params.get('token'); // a token given in the page URL (the bad-token test uses this)
   }
-  const r = await fetch('/demo/token?user=' + encodeURIComponent(user));
-  if (!r.ok) {
-    throw new Error('token endpoint: HTTP ' + r.status);
+  try {
+    const r = await fetch('/demo/token?user=' + encodeURIComponent(user));
+    if (!r.ok) {
+      throw new Error('token endpoint: HTTP ' + r.status);
+    }
+    lastToken = (await r.json()).token;
+  } catch (e) {
+    if (!lastToken) {
+      throw e;
+    }
+    // the page's own node (the token endpoint) may be the one that is gone: the last token (1 h) still serves
   }
-  return (await r.json()).token;
+  return lastToken;
 }
 
 const rendered = new Set(); // offsets already shown: history, recovery and live never duplicate a line
@@ -110,7 +119,7 @@ async function enter(user, room) {
       showError(`Cannot connect to ${e.url ? new URL(e.url).host : 'the gateway'}: the gateway refused the connection`
         + ' (is the token valid?)');
       client.close();
-    } else if (e.state === 'closed' && e.reason) {
+    } else if (e.state === 'closed' && e.reason && !state.error) { // not over the refusal shown above
       showError('Disconnected: ' + e.reason + (e.code ? ` (code ${e.code})` : ''));
     }
   });

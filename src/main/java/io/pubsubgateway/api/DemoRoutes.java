@@ -48,7 +48,14 @@ public final class DemoRoutes {
   public void mount(Router router) {
     router.get("/demo/token").handler(this::token);
     router.get("/demo/nodes").handler(this::nodes);
-    router.get("/demo").handler(ctx -> ctx.redirect("/demo/"));
+    // the route "/demo" also matches "/demo/": redirect only the bare path, or the page loops
+    router.get("/demo").handler(ctx -> {
+      if (ctx.request().path().equals("/demo")) {
+        ctx.redirect("/demo/");
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/demo/*").handler(StaticHandler.create("demo").setCachingEnabled(false).setIndexPage("index.html"));
   }
 
