@@ -182,15 +182,15 @@ public final class HazelcastHistoryStore implements HistoryStore {
 
   @Override
   public Future<Position> top(String channel, ChannelOptions options) {
-    return epoch(channel).compose(cached -> workers.executeBlocking(() -> {
+    return onCallerContext(epoch(channel).compose(cached -> workers.executeBlocking(() -> {
       long offset = ringbuffer(channel, options).tailSequence() + 1;
       return new Position(offset, cached.epoch);
-    }, false));
+    }, false)));
   }
 
   @Override
   public Future<Page> read(String channel, ChannelOptions options, long fromOffset, int limit) {
-    return epoch(channel).compose(cached -> workers.executeBlocking(() -> {
+    return onCallerContext(epoch(channel).compose(cached -> workers.executeBlocking(() -> {
       Ringbuffer<String> rb = ringbuffer(channel, options);
       long tail = rb.tailSequence();
       Position top = new Position(tail + 1, cached.epoch);
@@ -208,7 +208,17 @@ public final class HazelcastHistoryStore implements HistoryStore {
         next = rs.getNextSequenceToReadFrom();
       }
       return new Page(top, entries);
-    }, false));
+    }, false)));
+  }
+
+  /**
+   * {@code result} completing on the calling thread's context: the epoch future is shared by every
+   * caller and completes on the first caller's context, and what is composed on it would too.
+   */
+  private <T> Future<T> onCallerContext(Future<T> result) {
+    Promise<T> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    result.onComplete(promise);
+    return promise.future();
   }
 
   /**
