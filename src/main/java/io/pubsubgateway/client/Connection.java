@@ -11,25 +11,28 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One open WebSocket of a {@link GatewayClient}: sends frames with request ids and matches the
- * gateway's {@code ack}/{@code err} answers to them. Used only on the client's event loop.
+ * gateway's answers ({@code ack}, {@code history}, {@code presence} or {@code err} with the same id)
+ * to them; hands messages and join/leave events to its listener. Used only on the client's event
+ * loop.
  */
 final class Connection {
   private final Vertx vertx;
   private final WebSocket ws;
   private final String url;
   private final Duration requestTimeout;
-  private final Map<String, Promise<Void>> pending = new HashMap<>();
+  private final Map<String, Promise<JsonObject>> pending = new HashMap<>();
   private long nextId;
   private long lastFrameAtMs = System.currentTimeMillis();
 
   /** What the connection hands to its client. */
   interface Listener {
     void handleMessage(GatewayMessage message);
+
+    void handleEvent(ChannelEvent event);
 
     void handleUnsolicitedError(GatewayException error);
   }
@@ -54,20 +57,21 @@ final class Connection {
     return lastFrameAtMs;
   }
 
-  /** Sends {@code type} for {@code address} with a fresh id; completes on the gateway's ack or err. */
-  Future<Void> request(FrameType type, String address, Object body, Map<String, String> headers) {
+  /**
+   * Sends {@code type} for {@code address} with a fresh id and the {@code fields} ({@code body},
+   * {@code headers}, {@code limit}; may be null). Completes with the gateway's answer frame, fails
+   * with its {@code err} (code in {@link GatewayException#code()}) or {@code timeout}.
+   */
+  Future<JsonObject> request(FrameType type, String address, JsonObject fields) {
     String id = Long.toString(++nextId);
     JsonObject frame = new JsonObject().put("type", type.wire()).put("address", address).put("id", id);
-    if (type == FrameType.PUBLISH) {
-      frame.put("body", body);
-      if (headers != null && !headers.isEmpty()) {
-        frame.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
-      }
+    if (fields != null) {
+      frame.mergeIn(fields);
     }
-    Promise<Void> promise = Promise.promise();
+    Promise<JsonObject> promise = Promise.promise();
     pending.put(id, promise);
     long timer = vertx.setTimer(requestTimeout.toMillis(), t -> {
-      Promise<Void> p = pending.remove(id);
+      Promise<JsonObject> p = pending.remove(id);
       if (p != null) {
         p.fail(new GatewayException(GatewayException.TIMEOUT, "no answer from " + url + " within " + requestTimeout));
       }
@@ -82,7 +86,7 @@ final class Connection {
 
   /** Fails every unanswered request (the connection is gone). */
   void failPending(GatewayException error) {
-    for (Promise<Void> p : new ArrayList<>(pending.values())) {
+    for (Promise<JsonObject> p : new ArrayList<>(pending.values())) {
       p.tryFail(error);
     }
     pending.clear();
@@ -97,20 +101,15 @@ final class Connection {
       return;
     }
     String type = frame.getString("type", "");
+    Object id = frame.getValue("id");
     switch (type) {
       case "rec" -> listener.handleMessage(new GatewayMessage(frame.getString("address"), frame.getValue("body"),
-        headers(frame.getJsonObject("headers"))));
-      case "ack" -> {
-        Promise<Void> p = pending.remove(String.valueOf(frame.getValue("id")));
-        if (p != null) {
-          p.tryComplete();
-        }
-      }
+        GatewayMessage.headers(frame.getJsonObject("headers"))));
+      case "join", "leave" -> listener.handleEvent(ChannelEvent.fromFrame(frame));
       case "err" -> {
         GatewayException error = new GatewayException(String.valueOf(frame.getValue("body")),
           frame.getString("message", "refused") + (frame.getString("address") == null ? "" : " (" + frame.getString("address") + ")"));
-        Object id = frame.getValue("id");
-        Promise<Void> p = id == null ? null : pending.remove(String.valueOf(id));
+        Promise<JsonObject> p = id == null ? null : pending.remove(String.valueOf(id));
         if (p != null) {
           p.tryFail(error);
         } else {
@@ -118,17 +117,12 @@ final class Connection {
         }
       }
       default -> {
-        // pong and future frame types: liveness only
+        // ack, history, presence: answers to requests; pong and future frame types: liveness only
+        Promise<JsonObject> p = id == null ? null : pending.remove(String.valueOf(id));
+        if (p != null) {
+          p.tryComplete(frame);
+        }
       }
     }
-  }
-
-  private static Map<String, String> headers(JsonObject json) {
-    if (json == null || json.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> map = new LinkedHashMap<>();
-    json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
-    return Map.copyOf(map);
   }
 }

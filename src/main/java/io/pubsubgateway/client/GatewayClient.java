@@ -11,6 +11,8 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.security.cert.CertificateException;
@@ -25,7 +27,11 @@ import java.util.function.Supplier;
 /**
  * Java client of pubsub-gateway: subscribe and publish without WebSocket code, with reconnect
  * (exponential backoff with jitter, round-robin over the node URLs so a dead node is skipped),
- * automatic re-subscription, and token refresh through the supplier at every (re)connect.
+ * automatic re-subscription, and token refresh through the supplier at every (re)connect. On
+ * channels with history it tracks the stream position of each subscribed channel, so that a
+ * re-subscription after a reconnect (to any node) recovers the messages missed meanwhile, in order
+ * and without duplicates ({@link Subscription#recovered()} says whether it got all of them); it
+ * also reads a channel's history and presence.
  *
  * <p>Use from plain Java ({@link #create(GatewayClientOptions)} owns a Vert.x instance) or inside a
  * Vert.x application ({@link #create(Vertx, GatewayClientOptions)}). Methods are thread-safe;
@@ -41,7 +47,7 @@ public final class GatewayClient {
   private final List<URI> urls;
   private final WebSocketClient wsClient;
   private final Random random = new Random();
-  private final Map<String, ChannelSubs> channels = new LinkedHashMap<>();
+  private final ChannelRegistry channels;
   private volatile Handler<StateChange> stateHandler = s -> { };
   private volatile Handler<Throwable> exceptionHandler = e -> { };
   private volatile ClientState state;
@@ -53,33 +59,6 @@ public final class GatewayClient {
   private long pingTimer = -1;
   private boolean closed;
 
-  /** The handlers of one channel and whether this connection registered it at the gateway. */
-  private static final class ChannelSubs {
-    final List<SubscriptionImpl> subs = new ArrayList<>();
-    boolean registered;
-  }
-
-  private final class SubscriptionImpl implements Subscription {
-    final String channel;
-    final Handler<GatewayMessage> handler;
-    final Promise<Subscription> ready = Promise.promise();
-
-    SubscriptionImpl(String channel, Handler<GatewayMessage> handler) {
-      this.channel = channel;
-      this.handler = handler;
-    }
-
-    @Override
-    public String channel() {
-      return channel;
-    }
-
-    @Override
-    public Future<Void> unsubscribe() {
-      return onLoop(() -> removeSubscription(this));
-    }
-  }
-
   private GatewayClient(Vertx vertx, boolean ownsVertx, GatewayClientOptions options) {
     options.validate();
     this.vertx = vertx;
@@ -88,6 +67,8 @@ public final class GatewayClient {
     this.urls = options.getUrls();
     this.context = vertx.getOrCreateContext();
     this.wsClient = vertx.createWebSocketClient(options.toWebSocketClientOptions());
+    this.channels = new ChannelRegistry(vertx, options.getReconnectPolicy(), () -> connection,
+      err -> exceptionHandler.handle(err), this::unsubscribe);
   }
 
   /** A client with its own Vert.x instance, closed by {@link #close()}. */
@@ -106,7 +87,7 @@ public final class GatewayClient {
     return this;
   }
 
-  /** Called for errors no future receives (a failed re-subscription, a throwing message handler). */
+  /** Called for errors no future receives (a failed re-subscription, a throwing handler, an err without id). */
   public GatewayClient exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler == null ? e -> { } : handler;
     return this;
@@ -128,24 +109,16 @@ public final class GatewayClient {
 
   /**
    * Subscribes {@code handler} to {@code channel}. Completes once the gateway acknowledged it (so
-   * a publish from any node reaches it), fails with the gateway's code (e.g. {@code access_denied}).
-   * Subscriptions survive reconnects: they are registered again on the new connection.
+   * a publish from any node reaches it), fails with the gateway's code (e.g. {@code access_denied})
+   * or {@code timeout}. Subscriptions survive reconnects: they are registered again on the new
+   * connection, on a channel with history with recovery of the messages missed meanwhile (see
+   * {@link Subscription#recovered()}); a message the client already received is not delivered
+   * twice. A re-subscription that fails for good is reported to the {@link #exceptionHandler}.
    */
   public Future<Subscription> subscribe(String channel, Handler<GatewayMessage> handler) {
-    return onLoop(() -> {
-      if (closed) {
-        return Future.failedFuture(new GatewayException(GatewayException.CLOSED, "client closed"));
-      }
-      SubscriptionImpl sub = new SubscriptionImpl(channel, handler);
-      ChannelSubs subs = channels.computeIfAbsent(channel, c -> new ChannelSubs());
-      subs.subs.add(sub);
-      if (subs.registered) {
-        sub.ready.complete(sub);
-      } else if (subs.subs.size() == 1 && connection != null) {
-        register(connection, channel, subs);
-      }
-      return sub.ready.future();
-    });
+    return onLoop(() -> closed
+      ? Future.failedFuture(new GatewayException(GatewayException.CLOSED, "client closed"))
+      : channels.subscribe(channel, handler));
   }
 
   /** Publishes a JSON body; see {@link #publish(String, Object, Map)}. */
@@ -158,6 +131,49 @@ public final class GatewayClient {
    * ack; fails fast with {@code disconnected} or {@code write_queue_full} instead of buffering.
    */
   public Future<Void> publish(String channel, Object body, Map<String, String> headers) {
+    JsonObject fields = new JsonObject().put("body", body);
+    if (headers != null && !headers.isEmpty()) {
+      fields.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
+    }
+    return request(FrameType.PUBLISH, channel, fields).mapEmpty();
+  }
+
+  /**
+   * The last {@code limit} messages of a channel whose namespace keeps history (fewer when it holds
+   * fewer), oldest first, each with its {@code offset} header. Needs the right to subscribe to the
+   * channel. Fails with {@code not_available} on a channel without history, {@code access_denied},
+   * or fast with {@code disconnected} when not connected.
+   *
+   * @throws IllegalArgumentException when {@code limit < 1}
+   */
+  public Future<HistoryPage> history(String channel, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    return request(FrameType.HISTORY, channel, new JsonObject().put("limit", limit))
+      .map(answer -> HistoryPage.fromJson(channel, answer.getJsonObject("body", new JsonObject())));
+  }
+
+  /**
+   * Who is subscribed to a channel whose namespace has {@code presence: true}, on every node,
+   * ordered by user then client. Needs the right to subscribe to the channel. Fails with
+   * {@code not_available} on a channel without presence, {@code access_denied}, or fast with
+   * {@code disconnected} when not connected. A connection of a node that crashed is listed until
+   * the cluster removed the node (its heartbeat timeout, 10 s with the shipped cluster.xml).
+   */
+  public Future<List<PresenceEntry>> presence(String channel) {
+    return request(FrameType.PRESENCE, channel, null).map(answer -> {
+      JsonArray clients = answer.getJsonObject("body", new JsonObject()).getJsonArray("clients", new JsonArray());
+      List<PresenceEntry> entries = new ArrayList<>();
+      for (int i = 0; i < clients.size(); i++) {
+        entries.add(PresenceEntry.fromJson(clients.getJsonObject(i)));
+      }
+      return List.copyOf(entries);
+    });
+  }
+
+  /** Sends a request on the current connection; fails fast instead of buffering when it cannot. */
+  private Future<JsonObject> request(FrameType type, String channel, JsonObject fields) {
     return onLoop(() -> {
       Connection c = connection;
       if (c == null) {
@@ -167,7 +183,7 @@ public final class GatewayClient {
         return Future.failedFuture(new GatewayException(GatewayException.WRITE_QUEUE_FULL,
           "more than " + options.getWriteQueueMaxBytes() + " bytes waiting to be sent"));
       }
-      return c.request(FrameType.PUBLISH, channel, body, headers);
+      return c.request(type, channel, fields);
     });
   }
 
@@ -198,6 +214,10 @@ public final class GatewayClient {
   public String connectedUrl() {
     Connection c = connection;
     return c == null ? null : c.url();
+  }
+
+  private Future<Void> unsubscribe(SubscriptionImpl sub) {
+    return onLoop(() -> channels.remove(sub));
   }
 
   private <T> Future<T> onLoop(Supplier<Future<T>> action) {
@@ -275,7 +295,12 @@ public final class GatewayClient {
     Connection c = new Connection(vertx, ws, url, options.getRequestTimeout(), new Connection.Listener() {
       @Override
       public void handleMessage(GatewayMessage message) {
-        deliver(message);
+        channels.deliver(message);
+      }
+
+      @Override
+      public void handleEvent(ChannelEvent event) {
+        channels.deliver(event);
       }
 
       @Override
@@ -295,58 +320,9 @@ public final class GatewayClient {
       }
     });
     setState(ClientState.CONNECTED, url, -1, null);
-    channels.forEach((channel, subs) -> register(c, channel, subs));
+    channels.connected(c);
     if (connectPromise != null) {
       connectPromise.tryComplete();
-    }
-  }
-
-  private void register(Connection c, String channel, ChannelSubs subs) {
-    c.request(FrameType.REGISTER, channel, null, null).onComplete(ar -> {
-      if (connection != c || channels.get(channel) != subs) {
-        return; // connection lost meanwhile (re-registered on the next one) or unsubscribed
-      }
-      if (ar.succeeded()) {
-        subs.registered = true;
-        subs.subs.forEach(s -> s.ready.tryComplete(s));
-      } else {
-        channels.remove(channel);
-        boolean reported = false;
-        for (SubscriptionImpl s : subs.subs) {
-          reported |= s.ready.tryFail(ar.cause());
-        }
-        if (!reported) {
-          exceptionHandler.handle(ar.cause()); // a re-subscription after reconnect was refused
-        }
-      }
-    });
-  }
-
-  private Future<Void> removeSubscription(SubscriptionImpl sub) {
-    ChannelSubs subs = channels.get(sub.channel);
-    if (subs == null || !subs.subs.remove(sub)) {
-      return Future.succeededFuture();
-    }
-    if (!subs.subs.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    channels.remove(sub.channel);
-    Connection c = connection;
-    return c == null || !subs.registered ? Future.succeededFuture()
-      : c.request(FrameType.UNREGISTER, sub.channel, null, null);
-  }
-
-  private void deliver(GatewayMessage message) {
-    ChannelSubs subs = channels.get(message.channel());
-    if (subs == null) {
-      return;
-    }
-    for (SubscriptionImpl s : new ArrayList<>(subs.subs)) {
-      try {
-        s.handler.handle(message);
-      } catch (RuntimeException e) {
-        exceptionHandler.handle(e);
-      }
     }
   }
 
@@ -357,7 +333,7 @@ public final class GatewayClient {
     connection = null;
     vertx.cancelTimer(pingTimer);
     c.failPending(new GatewayException(GatewayException.DISCONNECTED, "connection to " + c.url() + " lost"));
-    channels.values().forEach(s -> s.registered = false);
+    channels.disconnected();
     if (closed) {
       return;
     }
@@ -396,7 +372,7 @@ public final class GatewayClient {
     if (connectPromise != null) {
       connectPromise.tryFail(error);
     }
-    channels.values().forEach(subs -> subs.subs.forEach(s -> s.ready.tryFail(error)));
+    channels.failWaiting(error);
   }
 
   private void setState(ClientState newState, String url, int code, String reason) {

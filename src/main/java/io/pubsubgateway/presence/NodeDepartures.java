@@ -21,6 +21,11 @@ import java.util.UUID;
  */
 public final class NodeDepartures implements MembershipListener {
   private static final Logger LOG = LoggerFactory.getLogger(NodeDepartures.class);
+  /**
+   * The member attribute in which vertx-hazelcast keeps the Vert.x node id ({@code ClusterManager.getNodeId()},
+   * the id in presence entries); it differs from the Hazelcast member's UUID.
+   */
+  static final String VERTX_NODE_ID = "__vertx.nodeId";
   private final PresenceManager presence;
   private final HazelcastHistoryStore history;
   private final ChannelPublisher publisher;
@@ -48,8 +53,11 @@ public final class NodeDepartures implements MembershipListener {
 
   @Override
   public void memberRemoved(MembershipEvent event) {
-    String node = event.getMember().getUuid().toString();
     history.forgetEpochs();
+    String node = event.getMember().getAttribute(VERTX_NODE_ID);
+    if (node == null) {
+      return; // not a Vert.x node: it held no connections
+    }
     presence.removeNode(node).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("presence entries of departed node {} not removed: {}", node, ar.cause().toString());

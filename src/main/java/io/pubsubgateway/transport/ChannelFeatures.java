@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One session's use of what channel namespaces offer: presence entries and join/leave events
@@ -45,6 +47,10 @@ final class ChannelFeatures {
   private final HistoryStore history;
   private final PresenceManager presence;
   private Map<String, List<Held>> held;
+  /** Channels whose presence entry / join event went out: only they get a removal / leave. */
+  private Set<String> announced;
+  /** Per channel just positioned: the last offset sent; live frames at or below it are duplicates. */
+  private Map<String, Long> floors;
 
   private record Held(long offset, byte[] frame) {
   }
@@ -69,6 +75,15 @@ final class ChannelFeatures {
 
   /** Holds a live frame of a channel whose subscription is being positioned; false when not holding. */
   boolean hold(String channel, byte[] frame, long offset) {
+    if (floors != null && offset > 0) {
+      Long floor = floors.get(channel);
+      if (floor != null) {
+        if (offset <= floor) {
+          return true; // already sent by the recovery (a hub behind it): dropped
+        }
+        floors.remove(channel);
+      }
+    }
     List<Held> list = held == null ? null : held.get(channel);
     if (list == null) {
       return false;
@@ -81,12 +96,21 @@ final class ChannelFeatures {
     if (held != null) {
       held.remove(channel);
     }
+    if (floors != null) {
+      floors.remove(channel);
+    }
   }
 
   /** The node's subscription is registered: presence, join, then the ack (and recovery). */
   void subscribed(ClientFrame frame) {
     String channel = frame.address();
     ChannelOptions options = publisher.options(channel);
+    if (options.presence() || options.joinLeave()) {
+      if (announced == null) {
+        announced = new HashSet<>();
+      }
+      announced.add(channel);
+    }
     if (options.presence()) {
       presence.add(new Presence(channel, session.clientId(), session.principal().user(), services.nodeId(),
         session.principal().info())).onFailure(err -> LOG.warn("presence of {} in {} not recorded: {}",
@@ -110,7 +134,7 @@ final class ChannelFeatures {
       }
       if (ar.failed()) {
         LOG.warn("position of {} unknown: {}", channel, ar.cause().toString());
-        dropHeld(channel);
+        session.abandon(channel); // not half subscribed: the client retries the register
         session.sendError(ErrorCode.INTERNAL_ERROR, channel, "history unavailable, retry", frame.id());
         return;
       }
@@ -162,11 +186,18 @@ final class ChannelFeatures {
         last = Math.max(last, h.offset());
       }
     }
+    if (floors == null) {
+      floors = new HashMap<>();
+    }
+    floors.put(channel, last);
   }
 
   /** The subscription ended (unregister or close): presence entry and leave event. */
   void unsubscribed(String channel) {
     dropHeld(channel);
+    if (announced == null || !announced.remove(channel)) {
+      return;
+    }
     ChannelOptions options = publisher.options(channel);
     if (options.presence()) {
       presence.remove(channel, session.clientId());

@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,7 +49,8 @@ final class Session implements Subscriber, ClientSocket.Events {
   private final ChannelFeatures features;
   private final Runnable onClosed;
   private final TokenBucket publishBucket;
-  private final Set<String> subscriptions = new HashSet<>();
+  /** Channel to the token of its current subscription (a re-register after an unregister gets a new one). */
+  private final Map<String, Object> subscriptions = new HashMap<>();
   private final Promise<Void> closed = Promise.promise();
   private final long openedAtMs = System.currentTimeMillis();
   private long lastActivityMs = openedAtMs;
@@ -86,7 +89,7 @@ final class Session implements Subscriber, ClientSocket.Events {
   }
 
   boolean subscribed(String channel) {
-    return !closing && subscriptions.contains(channel);
+    return !closing && subscriptions.containsKey(channel);
   }
 
   /** Completes once the connection is closed and its subscriptions released. */
@@ -189,7 +192,7 @@ final class Session implements Subscriber, ClientSocket.Events {
     if (!checkName(frame) || !checkMaySubscribe(frame)) {
       return;
     }
-    if (subscriptions.contains(channel)) {
+    if (subscriptions.containsKey(channel)) {
       ack(frame);
       return;
     }
@@ -198,12 +201,13 @@ final class Session implements Subscriber, ClientSocket.Events {
         "at most " + limits.maxSubscriptionsPerConnection() + " subscriptions per connection", frame.id());
       return;
     }
-    subscriptions.add(channel);
+    Object token = new Object();
+    subscriptions.put(channel, token);
     metrics.subscriptionsChanged(1);
     features.subscribing(channel);
     hub.subscribe(channel, this).onComplete(ar -> {
-      if (closing || !subscriptions.contains(channel)) {
-        return;
+      if (closing || subscriptions.get(channel) != token) {
+        return; // closed, or unregistered (and maybe registered again) meanwhile
       }
       if (ar.succeeded()) {
         features.subscribed(frame);
@@ -220,7 +224,7 @@ final class Session implements Subscriber, ClientSocket.Events {
 
   private void handleUnregister(ClientFrame frame) {
     String channel = frame.address();
-    if (subscriptions.remove(channel)) {
+    if (subscriptions.remove(channel) != null) {
       metrics.subscriptionsChanged(-1);
       hub.unsubscribe(channel, this);
       features.unsubscribed(channel);
@@ -296,6 +300,15 @@ final class Session implements Subscriber, ClientSocket.Events {
         }
       });
     ack(frame);
+  }
+
+  /** Ends a subscription whose set-up failed after it was registered (e.g. history unavailable). */
+  void abandon(String channel) {
+    if (subscriptions.remove(channel) != null) {
+      metrics.subscriptionsChanged(-1);
+      hub.unsubscribe(channel, this);
+      features.unsubscribed(channel);
+    }
   }
 
   void ack(ClientFrame frame) {
@@ -381,7 +394,7 @@ final class Session implements Subscriber, ClientSocket.Events {
   }
 
   private void releaseSubscriptions() {
-    for (String channel : new ArrayList<>(subscriptions)) {
+    for (String channel : new ArrayList<>(subscriptions.keySet())) {
       hub.unsubscribe(channel, this);
       features.unsubscribed(channel);
     }

@@ -305,6 +305,24 @@ class HistoryPresenceIT {
     watcher.assertNoFrame(100);
   }
 
+  @Test
+  void aQuickRegisterUnregisterRegisterJoinsOnceAndLeavesNothingBehind() {
+    String channel = "room.flap";
+    WsClient watcher = client(1, "watcher");
+    register(watcher, channel, null);
+    assertEquals("watcher", watcher.next().getJsonObject("body").getString("user")); // own join
+    WsClient flapper = client(0, "flapper");
+    for (String type : List.of("register", "unregister", "register")) {
+      flapper.send(new JsonObject().put("type", type).put("address", channel));
+    }
+    JsonObject join = watcher.next();
+    assertEquals("join", join.getString("type"), join.encode());
+    assertEquals("flapper", join.getJsonObject("body").getString("user"));
+    watcher.assertNoFrame(500); // no second join, no leave without a join
+    Await.until("one presence entry each", () -> users(request(watcher, "presence", channel, null))
+      .equals(List.of("flapper", "watcher")));
+  }
+
   private static List<String> users(JsonObject presence) {
     assertEquals("presence", presence.getString("type"), presence.encode());
     return presence.getJsonObject("body").getJsonArray("clients").stream()

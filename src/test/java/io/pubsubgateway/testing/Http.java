@@ -2,7 +2,6 @@ package io.pubsubgateway.testing;
 
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,12 +9,19 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Blocking HTTP calls to a node on 127.0.0.1 (JDK client), for API, metrics and health tests. */
 public final class Http {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** HTTP/1.1: without it the JDK client asks every node for an h2c upgrade. */
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    .connectTimeout(Duration.ofSeconds(5)).build();
+  /** Bounds the whole exchange: the request timeout alone once let a call hang with no connection open. */
+  private static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)$");
 
   /** A response: status and body. */
@@ -37,10 +43,11 @@ public final class Http {
       b.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+        .get(EXCHANGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       return new Response(r.statusCode(), r.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + path + ": " + e, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(method + " " + path + ": " + (e.getCause() == null ? e : e.getCause()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
