@@ -18,6 +18,6 @@ class BrowserIT {
   @Test
   void browserTestsPass() throws Exception {
     assertEquals(0, NodeTests.run(Path.of("src/test/browser"), Duration.ofMinutes(8)),
-      "node --test in src/test/browser (its output is above)");
+      "node --test in src/test/browser (its output is above and in target/node-tests/)");
   }
 }

@@ -17,6 +17,6 @@ class JsSdkIT {
   @Test
   void nodeTestsPass() throws Exception {
     assertEquals(0, NodeTests.run(Path.of("src/main/js"), Duration.ofMinutes(10)),
-      "node --test in src/main/js (its output is above)");
+      "node --test in src/main/js (its output is above and in target/node-tests/)");
   }
 }
