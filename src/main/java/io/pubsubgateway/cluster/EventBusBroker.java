@@ -40,14 +40,7 @@ public final class EventBusBroker implements Broker {
       eventBus.publish(address(channel), body);
       return;
     }
-    DeliveryOptions options = new DeliveryOptions();
-    if (!noHeaders) {
-      for (Map.Entry<String, Object> e : headers) {
-        if (!e.getKey().equals(PUBLISHED_AT_HEADER)) { // never taken from a client
-          options.addHeader(e.getKey(), String.valueOf(e.getValue()));
-        }
-      }
-    }
+    DeliveryOptions options = options(headers);
     if (stamp) {
       options.addHeader(PUBLISHED_AT_HEADER, Long.toString(GatewayMetrics.nowMicros()));
     }
@@ -56,17 +49,25 @@ public final class EventBusBroker implements Broker {
 
   @Override
   public Future<Message<Object>> send(String channel, Object body, JsonObject headers, long timeoutMs) {
-    DeliveryOptions options = new DeliveryOptions();
-    if (headers != null) {
-      for (Map.Entry<String, Object> e : headers) {
-        options.addHeader(e.getKey(), String.valueOf(e.getValue()));
-      }
-    }
+    DeliveryOptions options = options(headers);
     if (timeoutMs <= 0) {
       eventBus.send(address(channel), body, options);
       return Future.succeededFuture();
     }
     return eventBus.request(address(channel), body, options.setSendTimeout(timeoutMs));
+  }
+
+  /** Delivery options carrying {@code headers} as strings; the publish stamp is never taken from a caller. */
+  private static DeliveryOptions options(JsonObject headers) {
+    DeliveryOptions options = new DeliveryOptions();
+    if (headers != null) {
+      for (Map.Entry<String, Object> e : headers) {
+        if (!e.getKey().equals(PUBLISHED_AT_HEADER)) {
+          options.addHeader(e.getKey(), String.valueOf(e.getValue()));
+        }
+      }
+    }
+    return options;
   }
 
   @Override

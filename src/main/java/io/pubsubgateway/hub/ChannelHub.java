@@ -226,10 +226,7 @@ public final class ChannelHub {
         if (ar.succeeded()) {
           for (HistoryStore.Entry e : ar.result().entries()) {
             if (e.offset() >= entry.next && e.offset() < upTo) {
-              JsonObject m = e.message();
-              deliver(channel, entry, FrameCodec.encodeStoredRec(channel, m.getValue("body"),
-                ChannelPublisher.withPosition(m.getJsonObject("headers"), new HistoryStore.Position(e.offset(), epoch))),
-                e.offset());
+              deliver(channel, entry, ChannelPublisher.encodeStored(channel, e, epoch), e.offset());
               entry.next = e.offset() + 1;
             }
           }

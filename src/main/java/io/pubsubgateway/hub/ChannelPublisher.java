@@ -4,6 +4,7 @@ import io.pubsubgateway.cluster.Broker;
 import io.pubsubgateway.config.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.history.HistoryStore.Position;
+import io.pubsubgateway.protocol.FrameCodec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -79,6 +80,16 @@ public final class ChannelPublisher {
   /** The event-bus address of {@code channel}. */
   public String address(String channel) {
     return broker.address(channel);
+  }
+
+  /**
+   * The {@code rec} frame of a message read back from the history: the same body and headers a
+   * live delivery of it carries (the publisher's headers, then offset and epoch).
+   */
+  public static byte[] encodeStored(String channel, HistoryStore.Entry stored, String epoch) {
+    JsonObject m = stored.message();
+    return FrameCodec.encodeStoredRec(channel, m.getValue("body"),
+      withPosition(m.getJsonObject("headers"), new Position(stored.offset(), epoch)));
   }
 
   public ChannelOptions options(String channel) {

@@ -134,7 +134,7 @@ final class ChannelFeatures {
       }
       if (ar.failed()) {
         LOG.warn("position of {} unknown: {}", channel, ar.cause().toString());
-        session.abandon(channel); // not half subscribed: the client retries the register
+        session.unsubscribe(channel); // not half subscribed: the client retries the register
         session.sendError(ErrorCode.INTERNAL_ERROR, channel, "history unavailable, retry", frame.id());
         return;
       }
@@ -174,8 +174,7 @@ final class ChannelFeatures {
     boolean sameStream = recovered == null || top.epoch().equals(frame.headers().getString(SINCE_EPOCH));
     if (sameStream) {
       for (HistoryStore.Entry e : page.entries()) {
-        session.reply(FrameCodec.encodeStoredRec(channel, e.message().getValue("body"),
-          ChannelPublisher.withPosition(e.message().getJsonObject("headers"), new Position(e.offset(), top.epoch()))));
+        session.reply(ChannelPublisher.encodeStored(channel, e, top.epoch()));
         last = Math.max(last, e.offset());
       }
     }

@@ -161,33 +161,50 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
     }
   }
 
+  /** Why a handshake (or a SockJS request) is refused: HTTP status, metric label, log reason. */
+  private static final class Refusal extends RuntimeException {
+    final int status;
+    final String label;
+
+    Refusal(int status, String label, String reason) {
+      super(reason, null, false, false);
+      this.status = status;
+      this.label = label;
+    }
+  }
+
+  /**
+   * The checks every connection passes before it exists, for {@code http.path} upgrades and SockJS
+   * requests alike: node not stopping, allowed {@code Origin}, a valid token (or none when
+   * anonymous clients are allowed). Fails with a {@link Refusal}.
+   */
+  private Future<Principal> authenticate(HttpServerRequest req) {
+    if (node.shuttingDown()) {
+      return Future.failedFuture(new Refusal(503, "shutting_down", "node shutting down"));
+    }
+    String origin = req.headers().get("Origin");
+    if (origin != null && !ChannelPattern.anyMatches(origins, origin)) {
+      return Future.failedFuture(new Refusal(403, "origin", "origin not allowed: " + origin));
+    }
+    String token = HandshakeRequest.token(req.headers(), req.query());
+    if (token == null) {
+      return config.auth().allowAnonymous() ? Future.succeededFuture(Principal.ANONYMOUS)
+        : Future.failedFuture(new Refusal(401, "missing_token", "missing token"));
+    }
+    return verifier.verify(token).recover(err -> Future.failedFuture(new Refusal(401, "invalid_token",
+      err.getMessage())));
+  }
+
   /** A WebSocket upgrade of {@code http.path}: authenticated before it is accepted. */
   private void handleHandshake(HttpServerRequest hs) {
     String remote = String.valueOf(hs.remoteAddress());
-    if (node.shuttingDown()) {
-      reject(hs, 503, remote, "-", "shutting_down", "node shutting down");
-      return;
-    }
-    String origin = hs.headers().get("Origin");
-    if (origin != null && !ChannelPattern.anyMatches(origins, origin)) {
-      reject(hs, 403, remote, "-", "origin", "origin not allowed: " + origin);
-      return;
-    }
-    String token = HandshakeRequest.token(hs.headers(), hs.query());
     hs.pause(); // the token check may complete on a later turn
-    if (token == null && config.auth().allowAnonymous()) {
-      accept(hs, Principal.ANONYMOUS, remote);
-      return;
-    }
-    if (token == null) {
-      reject(hs, 401, remote, "-", "missing_token", "missing token");
-      return;
-    }
-    verifier.verify(token).onComplete(ar -> {
-      if (ar.failed()) {
-        reject(hs, 401, remote, "-", "invalid_token", ar.cause().getMessage());
-      } else {
+    authenticate(hs).onComplete(ar -> {
+      if (ar.succeeded()) {
         accept(hs, ar.result(), remote);
+      } else {
+        Refusal r = (Refusal) ar.cause();
+        reject(hs, r.status, remote, "-", r.label, r.getMessage());
       }
     });
   }
@@ -240,40 +257,18 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   }
 
   private void authenticateSockJs(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
-    String remote = String.valueOf(req.remoteAddress());
-    if (node.shuttingDown()) {
-      rejectSockJs(ctx, 503, remote, "shutting_down", "node shutting down");
-      return;
-    }
-    String origin = req.getHeader("Origin");
-    if (origin != null && !ChannelPattern.anyMatches(origins, origin)) {
-      rejectSockJs(ctx, 403, remote, "origin", "origin not allowed: " + origin);
-      return;
-    }
-    String token = HandshakeRequest.token(req.headers(), req.query());
-    if (token == null && config.auth().allowAnonymous()) {
-      ctx.put(PRINCIPAL, Principal.ANONYMOUS);
-      ctx.next();
-    } else if (token == null) {
-      rejectSockJs(ctx, 401, remote, "missing_token", "missing token");
-    } else {
-      verifier.verify(token).onComplete(ar -> {
-        if (ar.failed()) {
-          rejectSockJs(ctx, 401, remote, "invalid_token", ar.cause().getMessage());
-        } else {
-          ctx.put(PRINCIPAL, ar.result());
-          ctx.next();
-        }
-      });
-    }
-  }
-
-  private void rejectSockJs(RoutingContext ctx, int status, String remote, String label, String reason) {
-    logHandshake("-", remote, "rejected").addKeyValue("transport", "sockjs").addKeyValue("status", status)
-      .addKeyValue("reason", reason).log();
-    metrics.handshakeRejected(status, label);
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain").end(reason + "\n");
+    authenticate(ctx.request()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(PRINCIPAL, ar.result());
+        ctx.next();
+        return;
+      }
+      Refusal r = (Refusal) ar.cause();
+      logHandshake("-", String.valueOf(ctx.request().remoteAddress()), "rejected").addKeyValue("transport", "sockjs")
+        .addKeyValue("status", r.status).addKeyValue("reason", r.getMessage()).log();
+      metrics.handshakeRejected(r.status, r.label);
+      ctx.response().setStatusCode(r.status).putHeader("Content-Type", "text/plain").end(r.getMessage() + "\n");
+    });
   }
 
   private void startSockJsSession(SockJSSocket sock) {

@@ -223,12 +223,7 @@ final class Session implements Subscriber, ClientSocket.Events {
   }
 
   private void handleUnregister(ClientFrame frame) {
-    String channel = frame.address();
-    if (subscriptions.remove(channel) != null) {
-      metrics.subscriptionsChanged(-1);
-      hub.unsubscribe(channel, this);
-      features.unsubscribed(channel);
-    }
+    unsubscribe(frame.address());
     ack(frame);
   }
 
@@ -302,8 +297,8 @@ final class Session implements Subscriber, ClientSocket.Events {
     ack(frame);
   }
 
-  /** Ends a subscription whose set-up failed after it was registered (e.g. history unavailable). */
-  void abandon(String channel) {
+  /** Ends a subscription: on unregister, or when its set-up failed after it was registered. */
+  void unsubscribe(String channel) {
     if (subscriptions.remove(channel) != null) {
       metrics.subscriptionsChanged(-1);
       hub.unsubscribe(channel, this);
