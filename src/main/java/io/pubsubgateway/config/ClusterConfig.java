@@ -1,6 +1,15 @@
 package io.pubsubgateway.config;
 
-/** The {@code cluster.*} keys. */
+/**
+ * The {@code cluster.*} keys.
+ *
+ * @param minMembers the quorum: a node that sees fewer data members of its Hazelcast cluster than
+ *                   this is isolated (not ready, refuses handshakes, closes its clients with 4005)
+ */
 public record ClusterConfig(boolean enabled, String hazelcastConfig, String host, int port, String name,
-                            String addressPrefix) {
+                            String addressPrefix, int minMembers) {
+  /** A node serves alone: no quorum. The multi-host setups use a majority of the cluster. */
+  public static final int DEFAULT_MIN_MEMBERS = 1;
+  /** Upper bound of {@code cluster.minMembers}. */
+  public static final int MAX_MIN_MEMBERS = 1000;
 }

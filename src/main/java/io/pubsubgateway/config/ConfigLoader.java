@@ -213,7 +213,8 @@ public final class ConfigLoader {
     }
     String prefix = str(v, "cluster.addressPrefix");
     ClusterConfig cluster = new ClusterConfig(clustered, hzConfig, required(v, "cluster.host"),
-      (Integer) v.get("cluster.port"), str(v, "cluster.name"), prefix == null ? "" : prefix);
+      (Integer) v.get("cluster.port"), str(v, "cluster.name"), prefix == null ? "" : prefix,
+      (Integer) v.get("cluster.minMembers"));
     LimitsConfig limits = new LimitsConfig((Integer) v.get("limits.maxFrameBytes"),
       (Integer) v.get("limits.maxSubscriptionsPerConnection"), (Integer) v.get("limits.maxConnections"),
       (Integer) v.get("limits.publishPerSecond"), (Integer) v.get("limits.idleTimeoutSeconds"),

@@ -59,6 +59,7 @@ public final class ConfigSchema {
     integer("cluster.port", 0, 0, 65535);
     str("cluster.name", null);
     str("cluster.addressPrefix", "");
+    integer("cluster.minMembers", ClusterConfig.DEFAULT_MIN_MEMBERS, 1, ClusterConfig.MAX_MIN_MEMBERS);
     integer("limits.maxFrameBytes", 65536, 256, 16 * 1024 * 1024);
     integer("limits.maxSubscriptionsPerConnection", 128, 1, 1_000_000);
     integer("limits.maxConnections", 10000, 1, 10_000_000);

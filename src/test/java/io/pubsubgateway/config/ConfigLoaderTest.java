@@ -140,7 +140,7 @@ class ConfigLoaderTest {
     assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
-    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
+    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1), c.cluster());
     assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255), c.limits());
     assertEquals(List.of(), c.channels());
     assertEquals(new ApiConfig(false, List.of(), 1024 * 1024, 3000), c.api());
@@ -220,6 +220,7 @@ class ConfigLoaderTest {
       Arguments.of(List.of("api.enabled=true", "api.keys=k1-0123456789abcdef", "http.path=/api/ws"),
         "http.path: /api/ws collides with the server API under /api"),
       Arguments.of(List.of("api.maxBodyBytes=10"), "api.maxBodyBytes: must be between 1024 and 67108864, got 10 from --set"),
+      Arguments.of(List.of("cluster.minMembers=1001"), "cluster.minMembers: must be between 1 and 1000, got 1001 from --set"),
       Arguments.of(List.of("metrics.path=metrics"),
         "metrics.path: must start with '/' and differ from http.path, /api and /health, got metrics"),
       Arguments.of(List.of("metrics.path=/ws"),
@@ -267,7 +268,7 @@ class ConfigLoaderTest {
     assertEquals(new HttpConfig("0.0.0.0", 9000, "/pubsub", List.of("https://a.example", "https://*.b.example"), 4, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, "iss", "aud", 0), c.auth().jwt());
     assertTrue(c.auth().allowAnonymous());
-    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.5", 5701, "gw", "ps."), c.cluster());
+    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.5", 5701, "gw", "ps.", 1), c.cluster());
     assertEquals(new LimitsConfig(256, 1, 2, 0, 0, 4096, 1024), c.limits());
   }
 
@@ -428,7 +429,10 @@ class ConfigLoaderTest {
       Arguments.of(with("limits.maxChannelLength", 1025), "limits.maxChannelLength: must be between 1 and 1024, got 1025 in test.yaml"),
       Arguments.of(with("limits.maxSubscriptionsPerConnection", 0),
         "limits.maxSubscriptionsPerConnection: must be between 1 and 1000000, got 0 in test.yaml"),
-      Arguments.of(with("auth.jwt.leewaySeconds", 3601), "auth.jwt.leewaySeconds: must be between 0 and 3600, got 3601 in test.yaml"));
+      Arguments.of(with("auth.jwt.leewaySeconds", 3601), "auth.jwt.leewaySeconds: must be between 0 and 3600, got 3601 in test.yaml"),
+      Arguments.of(with("cluster.minMembers", 0), "cluster.minMembers: must be between 1 and 1000, got 0 in test.yaml"),
+      Arguments.of(with("cluster.minMembers", -2), "cluster.minMembers: must be between 1 and 1000, got -2 in test.yaml"),
+      Arguments.of(with("cluster.minMembers", "two"), "cluster.minMembers: expected an integer, got string \"two\" in test.yaml"));
   }
 
   @ParameterizedTest(name = "[{index}] {1}")
@@ -834,7 +838,7 @@ class ConfigLoaderTest {
     assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", secret, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
-    assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, ""), c.cluster());
+    assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1), c.cluster());
     assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1048576, 255), c.limits());
     assertEquals(4, c.channels().size());
     assertEquals("public.*", c.channels().get(0).pattern().toString());
