@@ -2,7 +2,6 @@ package io.pubsubgateway.hub;
 
 import io.pubsubgateway.cluster.Broker;
 import io.pubsubgateway.config.ChannelOptions;
-import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.protocol.FrameCodec;
 import io.vertx.core.Context;
@@ -12,8 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +34,6 @@ import java.util.TreeMap;
  * be called from any thread and hop onto it.
  */
 public final class ChannelHub {
-  private static final Logger LOG = LoggerFactory.getLogger(ChannelHub.class);
   /** How long a message waits for the offsets before it before they are read from the history. */
   static final long GAP_WAIT_MS = 200;
 
@@ -45,6 +41,7 @@ public final class ChannelHub {
   private final Broker broker;
   private final ChannelPublisher publisher;
   private final GatewayMetrics metrics;
+  private final StreamSequencer.Timers timers;
   private final Map<String, Entry> channels = new HashMap<>();
   private volatile int channelCount;
 
@@ -53,16 +50,23 @@ public final class ChannelHub {
     ChannelOptions options;
     MessageConsumer<Object> consumer;
     Future<Void> ready;
-    // ordering state of a channel with history
-    boolean positioned;
-    String epoch;
-    long next;
-    final TreeMap<Long, Message<Object>> pending = new TreeMap<>();
-    long gapTimer = -1;
+    /** Offset order of a channel with history; null without history. */
+    StreamSequencer sequencer;
   }
 
   public ChannelHub(Context context, Broker broker, ChannelPublisher publisher, GatewayMetrics metrics) {
     this.context = context;
+    this.timers = new StreamSequencer.Timers() {
+      @Override
+      public long schedule(long delayMs, Runnable task) {
+        return context.owner().setTimer(delayMs, id -> task.run());
+      }
+
+      @Override
+      public void cancel(long id) {
+        context.owner().cancelTimer(id);
+      }
+    };
     this.broker = broker;
     this.publisher = publisher;
     this.metrics = metrics;
@@ -83,14 +87,19 @@ public final class ChannelHub {
         channelCount = channels.size();
         Entry created = entry;
         created.options = publisher.options(channel);
+        if (created.options.history()) {
+          created.sequencer = new StreamSequencer(channel, created.options, publisher.history(), timers,
+            (frame, offset) -> deliver(channel, created, frame, offset), GAP_WAIT_MS);
+        }
         created.consumer = broker.subscribe(channel, msg -> dispatch(channel, created, msg));
         created.ready = created.consumer.completion()
-          .compose(registered -> created.options.history() ? position(channel, created) : Future.succeededFuture());
+          .compose(registered -> created.sequencer != null ? created.sequencer.start() : Future.succeededFuture());
         created.ready.onFailure(err -> {
           if (channels.get(channel) == created) {
             channels.remove(channel);
             channelCount = channels.size();
             created.consumer.unregister();
+            closeSequencer(created);
           }
         });
       }
@@ -98,21 +107,6 @@ public final class ChannelHub {
       entry.ready.onComplete(promise);
     });
     return promise.future();
-  }
-
-  /** Learns where the stream stands; messages that arrived meanwhile were held. */
-  private Future<Void> position(String channel, Entry entry) {
-    return publisher.history().top(channel, entry.options).map(top -> {
-      entry.positioned = true;
-      entry.epoch = top.epoch();
-      entry.next = top.offset() + 1;
-      List<Message<Object>> held = new ArrayList<>(entry.pending.values());
-      entry.pending.clear();
-      for (Message<Object> m : held) {
-        ordered(channel, entry, m);
-      }
-      return null;
-    });
   }
 
   /** Removes {@code hub}; the last one makes this node release its cluster subscription. */
@@ -127,9 +121,7 @@ public final class ChannelHub {
         channels.remove(channel);
         channelCount = channels.size();
         entry.consumer.unregister();
-        if (entry.gapTimer >= 0) {
-          context.owner().cancelTimer(entry.gapTimer);
-        }
+        closeSequencer(entry);
       }
     });
   }
@@ -145,108 +137,17 @@ public final class ChannelHub {
     if (event != null) {
       JsonObject body = msg.body() instanceof JsonObject o ? o : new JsonObject();
       deliver(channel, entry, FrameCodec.encodeReply(event, null, channel, body), 0);
-    } else if (entry.options.history() && headers.get(ChannelPublisher.OFFSET) != null) {
-      ordered(channel, entry, msg);
+    } else if (entry.sequencer != null && headers.get(ChannelPublisher.OFFSET) != null) {
+      entry.sequencer.offer(msg.body(), headers);
     } else {
       // channels without history, and direct event-bus publishes of backends (no offset)
       deliver(channel, entry, FrameCodec.encodeRec(channel, msg.body(), headers), 0);
     }
   }
 
-  private void ordered(String channel, Entry entry, Message<Object> msg) {
-    long offset = offsetOf(msg);
-    if (!entry.positioned) {
-      entry.pending.put(offset, msg);
-      return;
-    }
-    String epoch = msg.headers().get(ChannelPublisher.EPOCH);
-    if (epoch != null && !epoch.equals(entry.epoch)) {
-      LOG.info("channel {}: stream epoch {} -> {} (history was lost), following the new stream", channel,
-        entry.epoch, epoch);
-      entry.epoch = epoch;
-      entry.next = offset;
-      entry.pending.clear();
-    }
-    if (offset < entry.next) {
-      return; // already delivered (read from history while filling a gap)
-    }
-    if (offset > entry.next) {
-      entry.pending.put(offset, msg);
-      scheduleGapFill(channel, entry);
-      return;
-    }
-    deliverMessage(channel, entry, msg, offset);
-    drain(channel, entry);
-  }
-
-  private void deliverMessage(String channel, Entry entry, Message<Object> msg, long offset) {
-    deliver(channel, entry, FrameCodec.encodeRec(channel, msg.body(), msg.headers()), offset);
-    entry.next = offset + 1;
-  }
-
-  /** Delivers held messages that are now next in line. */
-  private void drain(String channel, Entry entry) {
-    while (!entry.pending.isEmpty() && entry.pending.firstKey() <= entry.next) {
-      Map.Entry<Long, Message<Object>> first = entry.pending.pollFirstEntry();
-      if (first.getKey() == entry.next) {
-        deliverMessage(channel, entry, first.getValue(), first.getKey());
-      }
-    }
-    if (entry.pending.isEmpty() && entry.gapTimer >= 0) {
-      context.owner().cancelTimer(entry.gapTimer);
-      entry.gapTimer = -1;
-    } else if (!entry.pending.isEmpty()) {
-      scheduleGapFill(channel, entry);
-    }
-  }
-
-  private void scheduleGapFill(String channel, Entry entry) {
-    if (entry.gapTimer >= 0) {
-      return;
-    }
-    entry.gapTimer = context.owner().setTimer(GAP_WAIT_MS, id -> {
-      entry.gapTimer = -1;
-      fillGap(channel, entry);
-    });
-  }
-
-  /** Reads the offsets missing before the first held message from the history, then delivers on. */
-  private void fillGap(String channel, Entry entry) {
-    if (entry.pending.isEmpty() || channels.get(channel) != entry) {
-      return;
-    }
-    long from = entry.next;
-    long upTo = entry.pending.firstKey();
-    String epoch = entry.epoch;
-    publisher.history().read(channel, entry.options, from, (int) Math.min(upTo - from, Integer.MAX_VALUE))
-      .onComplete(ar -> {
-        if (channels.get(channel) != entry || !epoch.equals(entry.epoch)) {
-          return;
-        }
-        if (ar.succeeded()) {
-          for (HistoryStore.Entry e : ar.result().entries()) {
-            if (e.offset() >= entry.next && e.offset() < upTo) {
-              deliver(channel, entry, ChannelPublisher.encodeStored(channel, e, epoch), e.offset());
-              entry.next = e.offset() + 1;
-            }
-          }
-        } else {
-          LOG.warn("channel {}: cannot read offsets {}..{} from history: {}", channel, from, upTo - 1,
-            ar.cause().toString());
-        }
-        if (entry.next < upTo && !entry.pending.isEmpty() && entry.pending.firstKey() == upTo) {
-          LOG.warn("channel {}: offsets {}..{} are not in the history any more, skipped", channel, entry.next, upTo - 1);
-          entry.next = upTo;
-        }
-        drain(channel, entry);
-      });
-  }
-
-  private static long offsetOf(Message<Object> msg) {
-    try {
-      return Long.parseLong(msg.headers().get(ChannelPublisher.OFFSET));
-    } catch (NumberFormatException e) {
-      return 0;
+  private static void closeSequencer(Entry entry) {
+    if (entry.sequencer != null) {
+      entry.sequencer.close();
     }
   }
 
