@@ -154,7 +154,7 @@ public final class GatewayNode {
     PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
-      permissions::options, history);
+      permissions::options, history, () -> true);
     ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), publisher.broker(), publisher,
       metrics);
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());

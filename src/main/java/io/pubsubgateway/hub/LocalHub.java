@@ -56,7 +56,7 @@ public final class LocalHub {
       local = new LocalChannel();
       channels.put(channel, local);
       Promise<Void> onLoop = Promise.promise();
-      channelHub.attach(channel, this).onComplete(ar -> context.runOnContext(v -> onLoop.handle(ar)));
+      channelHub.attach(channel, this, local).onComplete(ar -> context.runOnContext(v -> onLoop.handle(ar)));
       local.ready = onLoop.future();
     }
     local.subscribers.add(subscriber);
@@ -79,17 +79,17 @@ public final class LocalHub {
 
   /**
    * Called by the {@link ChannelHub} from its loop: writes {@code frame} to local subscribers.
-   * {@code offset} is the message's offset on a channel with history, else 0.
+   * {@code offset} and {@code epoch} are its stream position on a channel with history, else 0 and null.
    */
-  void deliver(String channel, byte[] frame, long offset) {
+  void deliver(String channel, byte[] frame, long offset, String epoch) {
     if (Vertx.currentContext() == context) {
-      deliverHere(channel, frame, offset);
+      deliverHere(channel, frame, offset, epoch);
     } else {
-      context.runOnContext(v -> deliverHere(channel, frame, offset));
+      context.runOnContext(v -> deliverHere(channel, frame, offset, epoch));
     }
   }
 
-  private void deliverHere(String channel, byte[] frame, long offset) {
+  private void deliverHere(String channel, byte[] frame, long offset, String epoch) {
     LocalChannel local = channels.get(channel);
     if (local == null) {
       return;
@@ -97,12 +97,30 @@ public final class LocalHub {
     int written = 0;
     Subscriber[] subscribers = local.snapshot();
     for (Subscriber s : subscribers) {
-      if (s.deliver(channel, frame, offset)) {
+      if (s.deliver(channel, frame, offset, epoch)) {
         written++;
       }
     }
     metrics.sent(written, frame.length);
     metrics.dropped(subscribers.length - written);
+  }
+
+  /**
+   * Called by the {@link ChannelHub}: the channel's continuity is lost and the hub dropped it. If
+   * {@code token} is still this loop's local channel, it is dropped too and each of its subscribers
+   * is told to subscribe again with recovery.
+   */
+  void resync(String channel, Object token, String reason) {
+    context.runOnContext(v -> {
+      LocalChannel local = channels.get(channel);
+      if (local != token) {
+        return; // unsubscribed meanwhile (and maybe subscribed again, to the hub's new entry)
+      }
+      channels.remove(channel);
+      for (Subscriber s : local.snapshot()) {
+        s.resync(channel, reason);
+      }
+    });
   }
 
   /** Channel to subscriber count on this loop; completes on the caller's side from this loop. */

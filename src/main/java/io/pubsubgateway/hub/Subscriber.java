@@ -4,8 +4,15 @@ package io.pubsubgateway.hub;
 public interface Subscriber {
   /**
    * Delivers an already encoded frame of {@code channel}; the array is shared with other subscribers
-   * and must not change. {@code offset} is the message's offset on a channel with history, else 0.
+   * and must not change. {@code offset} and {@code epoch} are its stream position on a channel with history, else
+   * 0 and null.
    * Returns false when the frame was dropped (the connection is closing).
    */
-  boolean deliver(String channel, byte[] frame, long offset);
+  boolean deliver(String channel, byte[] frame, long offset, String epoch);
+
+  /**
+   * The channel's stream lost its continuity on this node (see {@link StreamSequencer}): the
+   * subscription is over; the client must subscribe again with recovery to learn what it missed.
+   */
+  void resync(String channel, String reason);
 }

@@ -43,6 +43,8 @@ public final class GatewayMetrics {
   private final Counter subscribesDenied;
   private final Counter slowConsumers;
   private final Counter dropped;
+  private final Counter resyncs;
+  private final Counter registrationsRestored;
   private final Timer fanoutLatency;
 
   private GatewayMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
@@ -71,6 +73,11 @@ public final class GatewayMetrics {
       "Connections closed with 4003 because their unsent data exceeded limits.outboundQueueBytes");
     dropped = counter("pubsub.gateway.messages.dropped",
       "Frames not written because their connection was closing (slow consumer, shutdown, disconnect)");
+    resyncs = counter("pubsub.gateway.history.resyncs",
+      "History channels whose continuity this node lost (gap gone from history, epoch change, merge): their "
+        + "subscribers were told insufficient_state");
+    registrationsRestored = counter("pubsub.gateway.cluster.registrations.restored",
+      "Channel registrations this node found missing in the cluster (after a membership change or merge) and made again");
     fanoutLatency = Timer.builder("pubsub.gateway.fanout.latency")
       .description("From publish on any node to the start of this node's fan-out (wall clocks of both nodes)")
       .publishPercentileHistogram()
@@ -169,6 +176,15 @@ public final class GatewayMetrics {
 
   public void subscribeDenied() {
     subscribesDenied.increment();
+  }
+
+  /** A history channel lost its continuity on this node (see StreamSequencer). */
+  public void resynced() {
+    resyncs.increment();
+  }
+
+  public void registrationsRestored(int n) {
+    registrationsRestored.increment(n);
   }
 
   public void dropped(int frames) {

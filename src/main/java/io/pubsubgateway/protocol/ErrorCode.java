@@ -22,7 +22,14 @@ public enum ErrorCode {
   /** Extension: the gateway could not complete the request (e.g. the cluster registration failed). */
   INTERNAL_ERROR("internal_error"),
   /** Extension: history or presence asked of a channel whose namespace does not keep it. */
-  NOT_AVAILABLE("not_available");
+  NOT_AVAILABLE("not_available"),
+  /**
+   * Extension, sent without an id: the gateway ended the subscription to the {@code address}
+   * because it cannot prove the continuity of the channel's stream on this node (a gap gone from the
+   * history, a new epoch, a merge after a network split). Subscribe again with {@code since.offset},
+   * {@code since.epoch} and {@code since.mid}: the ack's {@code recovered} says whether nothing was lost.
+   */
+  INSUFFICIENT_STATE("insufficient_state");
 
   private final String code;
 

@@ -15,11 +15,8 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,10 +24,13 @@ import java.util.Set;
  * while subscribed, recovery of missed messages at subscribe, history and presence requests.
  *
  * <p>Recovery: from the moment a session asks to subscribe to a channel with history until its
- * position is known, live messages for it are held; the ack then says where the stream stands
- * ({@code offset}, {@code epoch}, and {@code recovered} when the client asked with
- * {@code since.offset}), the missed messages follow in order, then the held ones past them — no
- * gap and no duplicate at the seam, as the hub delivers each channel in offset order.
+ * position is known, live messages for it are held ({@link RecoveryGate}); the ack then says where
+ * the stream stands ({@code offset}, {@code epoch}, the {@code mid} of the message there, and
+ * {@code recovered} when the client asked with {@code since.offset}), the missed messages follow in
+ * order, then the held ones past them — no gap and no duplicate at the seam, as the hub delivers
+ * each channel in offset order. {@code recovered} is true only when the client's stream is the
+ * cluster's: same epoch, the message at {@code since.offset} (when still kept) has the client's
+ * {@code since.mid}, and every later message is still in the history.
  *
  * <p>Threading: the session's event loop only.
  */
@@ -40,20 +40,17 @@ final class ChannelFeatures {
   static final String SINCE_OFFSET = "since.offset";
   /** Register header: the epoch of that message's stream. */
   static final String SINCE_EPOCH = "since.epoch";
+  /** Register header: that message's {@code mid}. */
+  static final String SINCE_MID = "since.mid";
 
   private final Session session;
   private final SessionServices services;
   private final ChannelPublisher publisher;
   private final HistoryStore history;
   private final PresenceManager presence;
-  private Map<String, List<Held>> held;
+  private final RecoveryGate gate = new RecoveryGate();
   /** Channels whose presence entry / join event went out: only they get a removal / leave. */
   private Set<String> announced;
-  /** Per channel just positioned: the last offset sent; live frames at or below it are duplicates. */
-  private Map<String, Long> floors;
-
-  private record Held(long offset, byte[] frame) {
-  }
 
   ChannelFeatures(Session session, SessionServices services) {
     this.session = session;
@@ -66,39 +63,20 @@ final class ChannelFeatures {
   /** A register was accepted: on a channel with history, live messages are held until the position is known. */
   void subscribing(String channel) {
     if (publisher.options(channel).history()) {
-      if (held == null) {
-        held = new HashMap<>();
-      }
-      held.put(channel, new ArrayList<>());
+      gate.close(channel);
     }
   }
 
-  /** Holds a live frame of a channel whose subscription is being positioned; false when not holding. */
-  boolean hold(String channel, byte[] frame, long offset) {
-    if (floors != null && offset > 0) {
-      Long floor = floors.get(channel);
-      if (floor != null) {
-        if (offset <= floor) {
-          return true; // already sent by the recovery (a hub behind it): dropped
-        }
-        floors.remove(channel);
-      }
-    }
-    List<Held> list = held == null ? null : held.get(channel);
-    if (list == null) {
-      return false;
-    }
-    list.add(new Held(offset, frame));
-    return true;
+  /**
+   * A live frame: true when it was held (its subscription is being positioned) or dropped as a
+   * duplicate of what the recovery sent; false when it goes to the client.
+   */
+  boolean hold(String channel, byte[] frame, long offset, String epoch) {
+    return gate.take(channel, frame, offset, epoch);
   }
 
   void dropHeld(String channel) {
-    if (held != null) {
-      held.remove(channel);
-    }
-    if (floors != null) {
-      floors.remove(channel);
-    }
+    gate.forget(channel);
   }
 
   /** The node's subscription is registered: presence, join, then the ack (and recovery). */
@@ -125,9 +103,13 @@ final class ChannelFeatures {
     }
     Long since = sinceOffset(frame);
     String sinceEpoch = frame.headers().getString(SINCE_EPOCH);
+    String sinceMid = frame.headers().getString(SINCE_MID);
+    // from the client's own last message (to check it is the stream's), else just the top entry (its mid)
     Future<HistoryStore.Page> page = since != null && options.recovery()
-      ? history.read(channel, options, since + 1, options.historySize())
-      : history.top(channel, options).map(top -> new HistoryStore.Page(top, List.of()));
+      ? history.read(channel, options, Math.max(1, since), options.historySize() + 1)
+      : history.top(channel, options).compose(top -> top.offset() == 0
+        ? Future.succeededFuture(new HistoryStore.Page(top, List.of()))
+        : history.read(channel, options, top.offset(), 1).map(p -> new HistoryStore.Page(top, p.entries())));
     page.onComplete(ar -> {
       if (!session.subscribed(channel)) {
         return;
@@ -138,57 +120,77 @@ final class ChannelFeatures {
         session.sendError(ErrorCode.INTERNAL_ERROR, channel, "history unavailable, retry", frame.id());
         return;
       }
-      Boolean recovered = since == null ? null : options.recovery() && recovered(since, sinceEpoch, ar.result());
-      deliverRecovered(frame, ar.result(), recovered);
+      Boolean recovered = since == null ? null
+        : options.recovery() && recovered(since, sinceEpoch, sinceMid, ar.result());
+      deliverRecovered(frame, options.recovery() ? since : null, ar.result(), recovered);
     });
   }
 
   /**
-   * Complete when the stream is the client's (same epoch) and nothing between its offset and the top
-   * was lost: either it is at the top, or the first message read follows its offset directly.
+   * Complete when the stream is the client's and nothing between its offset and the top was lost:
+   * same epoch; the message at {@code since}, when the history still keeps it and the client named
+   * its mid, is the client's (a merge after a network split may have replaced it); and the messages
+   * read after {@code since} run without a hole up to the top. {@code page} was read from
+   * {@code since} (or from 1 when {@code since} is 0).
    */
-  static boolean recovered(long since, String sinceEpoch, HistoryStore.Page page) {
+  static boolean recovered(long since, String sinceEpoch, String sinceMid, HistoryStore.Page page) {
     Position top = page.top();
     if (sinceEpoch == null || !sinceEpoch.equals(top.epoch()) || since > top.offset()) {
       return false;
     }
+    List<HistoryStore.Entry> entries = page.entries();
+    int i = 0;
+    if (since > 0 && !entries.isEmpty() && entries.get(0).offset() == since) {
+      String kept = entries.get(0).message().getString(ChannelPublisher.MID_FIELD);
+      if (sinceMid != null && kept != null && !kept.equals(sinceMid)) {
+        return false;
+      }
+      i = 1;
+    }
     if (since == top.offset()) {
       return true;
     }
-    List<HistoryStore.Entry> entries = page.entries();
-    return !entries.isEmpty() && entries.get(0).offset() == since + 1
+    return i < entries.size() && entries.get(i).offset() == since + 1
       && entries.get(entries.size() - 1).offset() == top.offset();
   }
 
-  private void deliverRecovered(ClientFrame frame, HistoryStore.Page page, Boolean recovered) {
+  /** The ack, then (with {@code since}: recovery) the messages after {@code since}, then the held live ones. */
+  private void deliverRecovered(ClientFrame frame, Long since, HistoryStore.Page page, Boolean recovered) {
     String channel = frame.address();
     Position top = page.top();
     JsonObject extra = position(top);
+    String topMid = midAt(page, top.offset());
+    if (topMid != null) {
+      extra.put("mid", topMid);
+    }
     if (recovered != null) {
       extra.put("recovered", recovered);
     }
     if (frame.id() != null) {
       session.reply(FrameCodec.encodeAck(frame.id(), channel, extra));
     }
-    long last = top.offset();
-    boolean sameStream = recovered == null || top.epoch().equals(frame.headers().getString(SINCE_EPOCH));
-    if (sameStream) {
+    Position sent = top;
+    boolean replay = since != null && top.epoch().equals(frame.headers().getString(SINCE_EPOCH));
+    if (replay) {
       for (HistoryStore.Entry e : page.entries()) {
-        session.reply(ChannelPublisher.encodeStored(channel, e, top.epoch()));
-        last = Math.max(last, e.offset());
+        if (e.offset() > since) {
+          session.reply(ChannelPublisher.encodeStored(channel, e, top.epoch()));
+          sent = new Position(Math.max(sent.offset(), e.offset()), top.epoch());
+        }
       }
     }
-    List<Held> live = held.remove(channel);
-    for (Held h : live == null ? List.<Held>of() : live) {
-      if (h.offset() == 0 || h.offset() > last) {
-        session.send(h.frame());
-        last = Math.max(last, h.offset());
+    for (byte[] live : gate.open(channel, sent)) {
+      session.send(live);
+    }
+  }
+
+  private static String midAt(HistoryStore.Page page, long offset) {
+    for (HistoryStore.Entry e : page.entries()) {
+      if (e.offset() == offset) {
+        return e.message().getString(ChannelPublisher.MID_FIELD);
       }
     }
-    if (floors == null) {
-      floors = new HashMap<>();
-    }
-    floors.put(channel, last);
+    return null;
   }
 
   /** The subscription ended (unregister or close): presence entry and leave event. */
@@ -225,6 +227,10 @@ final class ChannelFeatures {
         JsonArray messages = new JsonArray();
         for (HistoryStore.Entry e : ar.result().entries()) {
           JsonObject m = new JsonObject().put("offset", e.offset()).put("body", e.message().getValue("body"));
+          String mid = e.message().getString(ChannelPublisher.MID_FIELD);
+          if (mid != null) {
+            m.put("mid", mid);
+          }
           if (e.message().getJsonObject("headers") != null) {
             m.put("headers", e.message().getJsonObject("headers"));
           }

@@ -326,11 +326,21 @@ final class Session implements Subscriber, ClientSocket.Events {
   }
 
   @Override
-  public boolean deliver(String channel, byte[] frame, long offset) {
+  public boolean deliver(String channel, byte[] frame, long offset, String epoch) {
     if (closing) {
       return false;
     }
-    return features.hold(channel, frame, offset) || send(frame);
+    return features.hold(channel, frame, offset, epoch) || send(frame);
+  }
+
+  @Override
+  public void resync(String channel, String reason) {
+    if (closing || !subscriptions.containsKey(channel)) {
+      return;
+    }
+    sendError(ErrorCode.INSUFFICIENT_STATE, channel, "stream continuity lost on this node (" + reason
+      + "); subscribe again with since.offset, since.epoch and since.mid to recover", null);
+    unsubscribe(channel);
   }
 
   /**
