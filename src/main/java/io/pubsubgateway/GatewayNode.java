@@ -8,6 +8,9 @@ import io.pubsubgateway.api.NodeCommands;
 import io.pubsubgateway.api.ServerApi;
 import io.pubsubgateway.auth.JwtTokenVerifier;
 import io.pubsubgateway.cluster.ClusterAdmin;
+import io.pubsubgateway.cluster.ClusterMembership;
+import io.pubsubgateway.cluster.ClusterQuorum;
+import io.pubsubgateway.cluster.ClusterRepair;
 import com.hazelcast.core.HazelcastInstance;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.history.HazelcastHistoryStore;
@@ -57,6 +60,8 @@ public final class GatewayNode {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayNode.class);
   /** How long shutdown waits for clients to answer the 1001 close. */
   private static final long CLOSE_WAIT_MS = 3000;
+  /** Period of the quorum check besides the membership events. */
+  static final long QUORUM_CHECK_MS = 1000;
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -65,9 +70,11 @@ public final class GatewayNode {
   private final GatewayMetrics metrics;
   private final ClusterAdmin admin;
   private final int port;
+  private final Runnable stopReactions;
 
   private GatewayNode(Vertx vertx, GatewayConfig config, ChannelHub hub, NodeState state, GatewayMetrics metrics,
-                      ClusterAdmin admin, int port) {
+                      ClusterAdmin admin, int port, Runnable stopReactions) {
+    this.stopReactions = stopReactions;
     this.vertx = vertx;
     this.config = config;
     this.hub = hub;
@@ -144,28 +151,66 @@ public final class GatewayNode {
     }
     HazelcastHistoryStore.configure(hz, config.channels());
     HazelcastPresenceManager.configure(hz);
+    warnWeakQuorum(config, hz);
     return hz;
+  }
+
+  /**
+   * With a quorum, an append must not be acknowledged before its node could notice a partition: the
+   * backup timeout has to exceed the heartbeat timeout (see conf/cluster.xml).
+   */
+  private static void warnWeakQuorum(GatewayConfig config, Config hz) {
+    if (config.cluster().minMembers() <= 1) {
+      return;
+    }
+    long backupMs = Long.parseLong(hz.getProperty("hazelcast.operation.backup.timeout.millis") == null ? "5000"
+      : hz.getProperty("hazelcast.operation.backup.timeout.millis"));
+    long heartbeatMs = 1000 * Long.parseLong(hz.getProperty("hazelcast.max.no.heartbeat.seconds") == null ? "60"
+      : hz.getProperty("hazelcast.max.no.heartbeat.seconds"));
+    if (backupMs <= heartbeatMs) {
+      LOG.warn("cluster.minMembers is {} but hazelcast.operation.backup.timeout.millis ({}) is not above "
+          + "hazelcast.max.no.heartbeat.seconds ({} s): a node cut off from its backups may acknowledge publishes the "
+          + "merge will discard (see conf/cluster.xml)", config.cluster().minMembers(), backupMs, heartbeatMs / 1000);
+    }
   }
 
   private static Future<GatewayNode> deploy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     Permissions permissions = new Permissions(config.channels());
     HazelcastInstance hz = hazelcast(vertx);
-    HistoryStore history = hz != null ? new HazelcastHistoryStore(vertx, hz) : new MemoryHistoryStore();
+    HazelcastHistoryStore clusterHistory = hz != null ? new HazelcastHistoryStore(vertx, hz) : null;
+    HistoryStore history = clusterHistory != null ? clusterHistory : new MemoryHistoryStore();
     PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
+    NodeState state = new NodeState(config.limits().maxConnections());
+    ClusterMembership membership = hz != null ? new ClusterMembership(hz) : null;
+    ClusterQuorum quorum = membership == null || config.cluster().minMembers() <= 1 ? ClusterQuorum.none()
+      : new ClusterQuorum(config.cluster().minMembers(), membership::dataMembers, state::isolate, state::rejoin);
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
-      permissions::options, history, () -> true);
+      permissions::options, history, quorum::present);
     ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), publisher.broker(), publisher,
       metrics);
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());
-    NodeState state = new NodeState(config.limits().maxConnections());
     int[] actualPort = new int[1];
     ClusterAdmin admin = new ClusterAdmin(vertx, config.api().clusterTimeoutMs(),
       new NodeCommands(state, hub, metrics, () -> config.http().host() + ":" + actualPort[0]));
-    if (hz != null) {
-      new NodeDepartures(presence, (HazelcastHistoryStore) history, publisher).start(hz);
+    Runnable stopReactions = () -> { };
+    if (membership != null) {
+      ClusterRepair repair = new ClusterRepair(vertx,
+        () -> hub.checkRegistrations(((VertxInternal) vertx).clusterManager()), hub::reposition);
+      membership.observe(ClusterMembership.Observer.onChange(clusterHistory::forgetEpochs))
+        .observe(ClusterMembership.Observer.onChange(quorum::check))
+        .observe(new NodeDepartures(presence, publisher))
+        .observe(repair)
+        .start();
+      quorum.check(); // a node starting alone has no quorum until the others join
+      long quorumTimer = vertx.setPeriodic(QUORUM_CHECK_MS, id -> quorum.check());
+      stopReactions = () -> {
+        vertx.cancelTimer(quorumTimer);
+        repair.stop();
+        membership.stop();
+      };
     }
-    registerGauges(vertx, metrics, state, hub, admin);
+    registerGauges(vertx, metrics, state, hub, admin, quorum);
     ServerApi api = config.api().enabled() ? new ServerApi(config.api(), config.limits().maxChannelLength(),
       publisher, admin, presence, metrics) : null;
     NodeServices services = new NodeServices(hub, verifier, state, metrics, presence, admin.nodeId());
@@ -176,6 +221,7 @@ public final class GatewayNode {
     // port 0: a negative port makes Vert.x share one random port among the instances
     int listenPort = config.http().port() == 0 ? -1 : config.http().port();
     List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
+    Runnable finalStop = stopReactions;
     return ServerTls.check(vertx, config.http().tls())
       .compose(checked -> admin.start())
       .compose(v -> config.demo() ? DemoRoutes.startEcho(vertx) : Future.succeededFuture())
@@ -188,7 +234,7 @@ public final class GatewayNode {
       .map(id -> {
         actualPort[0] = verticles.get(0).actualPort();
         state.markStarted();
-        return new GatewayNode(vertx, config, hub, state, metrics, admin, actualPort[0]);
+        return new GatewayNode(vertx, config, hub, state, metrics, admin, actualPort[0], finalStop);
       });
   }
 
@@ -199,7 +245,9 @@ public final class GatewayNode {
   }
 
   private static void registerGauges(Vertx vertx, GatewayMetrics metrics, NodeState state, ChannelHub hub,
-                                     ClusterAdmin admin) {
+                                     ClusterAdmin admin, ClusterQuorum quorum) {
+    metrics.gauge("pubsub.gateway.cluster.quorum", "1 while this node sees at least cluster.minMembers members, else 0",
+      () -> quorum.present() ? 1 : 0);
     metrics.gauge("pubsub.gateway.connections", "Open WebSocket connections", state::connections);
     metrics.gauge("pubsub.gateway.channels", "Channels this node holds a cluster subscription for", hub::channelCount);
     metrics.gauge("pubsub.gateway.cluster.nodes", "Members of the cluster as this node sees them (1 when standalone)",
@@ -222,6 +270,7 @@ public final class GatewayNode {
    */
   public Future<Void> stop() {
     LOG.info("shutting down: closing {} connections with 1001", state.connections());
+    stopReactions.run();
     return state.beginShutdown()
       .timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
       .transform(ar -> admin.stop())

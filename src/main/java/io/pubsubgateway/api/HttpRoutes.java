@@ -45,6 +45,14 @@ public final class HttpRoutes {
     this.clusterJoined = clusterJoined;
   }
 
+  private String notReadyReason() {
+    if (state.shuttingDown()) {
+      return "shutting down";
+    }
+    String isolated = state.isolated();
+    return isolated != null ? isolated : "starting";
+  }
+
   /** The router of one server instance (a router per event loop). */
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
@@ -52,7 +60,7 @@ public final class HttpRoutes {
       .register("process", promise -> promise.complete(Status.OK()));
     HealthChecks ready = HealthChecks.create(vertx)
       .register("http", promise -> promise.complete(state.ready() ? Status.OK()
-        : Status.KO(new JsonObject().put("reason", state.shuttingDown() ? "shutting down" : "starting"))));
+        : Status.KO(new JsonObject().put("reason", notReadyReason()))));
     if (config.cluster().enabled()) {
       ready.register("cluster", promise -> promise.complete(clusterJoined.getAsBoolean() ? Status.OK()
         : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))));

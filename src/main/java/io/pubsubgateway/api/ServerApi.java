@@ -317,6 +317,8 @@ public final class ServerApi {
     ApiException error;
     if (ctx.failure() instanceof ApiException e) {
       error = e;
+    } else if (ctx.failure() instanceof ChannelPublisher.QuorumLostException q) {
+      error = new ApiException(503, "quorum_lost", q.getMessage() + "; publish through a node of the majority", null);
     } else if (ctx.statusCode() == 413) {
       error = ApiException.badRequest("body_too_large", "the request body exceeds api.maxBodyBytes", null);
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

@@ -215,6 +215,10 @@ public final class ConfigLoader {
     ClusterConfig cluster = new ClusterConfig(clustered, hzConfig, required(v, "cluster.host"),
       (Integer) v.get("cluster.port"), str(v, "cluster.name"), prefix == null ? "" : prefix,
       (Integer) v.get("cluster.minMembers"));
+    if (!clustered && cluster.minMembers() > 1) {
+      throw new ConfigException("cluster.minMembers: must be 1 when cluster.enabled is false (a standalone node is "
+        + "its own quorum), got " + cluster.minMembers());
+    }
     LimitsConfig limits = new LimitsConfig((Integer) v.get("limits.maxFrameBytes"),
       (Integer) v.get("limits.maxSubscriptionsPerConnection"), (Integer) v.get("limits.maxConnections"),
       (Integer) v.get("limits.publishPerSecond"), (Integer) v.get("limits.idleTimeoutSeconds"),

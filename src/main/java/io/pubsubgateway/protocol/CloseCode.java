@@ -22,6 +22,12 @@ public enum CloseCode {
   SLOW_CONSUMER(4003, "slow consumer: outbound queue full"),
   /** Closed by an operator through {@code POST /api/disconnect} with {@code "reconnect": true}. */
   DISCONNECTED_RECONNECT(4004, "disconnected by server, reconnect"),
+  /**
+   * The node sees fewer cluster members than {@code cluster.minMembers}: it is cut off from the
+   * majority. Reconnect (to another node: this one refuses handshakes with 503 until the quorum is
+   * back) and recover what was missed.
+   */
+  QUORUM_LOST(4005, "cluster quorum lost"),
   /** Closed by an operator through {@code POST /api/disconnect}: do not reconnect on your own. */
   DISCONNECTED(4501, "disconnected by server");
 

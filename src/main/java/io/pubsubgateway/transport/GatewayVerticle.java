@@ -122,13 +122,13 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   }
 
   @Override
-  public Future<Void> closeAll() {
+  public Future<Void> closeAll(CloseCode code) {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       List<Future<Void>> closing = new ArrayList<>();
       for (Session s : new ArrayList<>(sessions)) {
         closing.add(s.closedFuture());
-        s.close(CloseCode.GOING_AWAY);
+        s.close(code);
       }
       Future.join(closing).<Void>mapEmpty().onComplete(done);
     });
@@ -181,6 +181,10 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   private Future<Principal> authenticate(HttpServerRequest req) {
     if (node.shuttingDown()) {
       return Future.failedFuture(new Refusal(503, "shutting_down", "node shutting down"));
+    }
+    String isolated = node.isolated();
+    if (isolated != null) {
+      return Future.failedFuture(new Refusal(503, "quorum_lost", isolated));
     }
     String origin = req.headers().get("Origin");
     if (origin != null && !ChannelPattern.anyMatches(origins, origin)) {
@@ -305,6 +309,9 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
     holder[0] = session;
     sessions.add(session);
     session.start();
+    if (node.isolated() != null) {
+      session.close(CloseCode.QUORUM_LOST); // isolated while its handshake was in flight
+    }
   }
 
   private void sweep() {

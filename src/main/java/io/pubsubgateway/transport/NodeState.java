@@ -15,11 +15,13 @@ public final class NodeState {
   private final List<ServerLoop> loops = new CopyOnWriteArrayList<>();
   private volatile boolean shuttingDown;
   private volatile boolean started;
+  /** Why the node is isolated from its cluster's majority (no quorum), or null. */
+  private volatile String isolated;
 
   /** One server verticle instance and its sessions. */
   interface ServerLoop {
-    /** Closes every session of this loop with 1001; completes when they are closed. */
-    Future<Void> closeAll();
+    /** Closes every session of this loop with {@code code}; completes when they are closed. */
+    Future<Void> closeAll(CloseCode code);
 
     /** Closes the sessions of {@code user} on this loop with {@code code}; completes with their number. */
     Future<Integer> disconnect(String user, CloseCode code);
@@ -60,9 +62,28 @@ public final class NodeState {
     started = true;
   }
 
-  /** Started and not shutting down: the readiness check. */
+  /** Started, not shutting down, and not isolated from its cluster's majority: the readiness check. */
   public boolean ready() {
-    return started && !shuttingDown;
+    return started && !shuttingDown && isolated == null;
+  }
+
+  /** Why the node is isolated from the majority of its cluster, or null when it is not. */
+  public String isolated() {
+    return isolated;
+  }
+
+  /**
+   * The node lost its cluster's quorum: it is no longer ready, refuses new connections (503), and
+   * closes every connection with 4005 so the clients reconnect to a node of the majority.
+   */
+  public Future<Void> isolate(String reason) {
+    isolated = reason;
+    return closeAll(CloseCode.QUORUM_LOST);
+  }
+
+  /** The quorum is back: the node serves again. */
+  public void rejoin() {
+    isolated = null;
   }
 
   void register(ServerLoop loop) {
@@ -85,9 +106,13 @@ public final class NodeState {
   /** Stops accepting connections and closes every open one with 1001 (going away). */
   public Future<Void> beginShutdown() {
     shuttingDown = true;
+    return closeAll(CloseCode.GOING_AWAY);
+  }
+
+  private Future<Void> closeAll(CloseCode code) {
     List<Future<Void>> closing = new ArrayList<>();
     for (ServerLoop loop : loops) {
-      closing.add(loop.closeAll());
+      closing.add(loop.closeAll(code));
     }
     return Future.join(closing).mapEmpty();
   }

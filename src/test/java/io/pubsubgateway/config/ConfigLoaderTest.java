@@ -221,6 +221,8 @@ class ConfigLoaderTest {
         "http.path: /api/ws collides with the server API under /api"),
       Arguments.of(List.of("api.maxBodyBytes=10"), "api.maxBodyBytes: must be between 1024 and 67108864, got 10 from --set"),
       Arguments.of(List.of("cluster.minMembers=1001"), "cluster.minMembers: must be between 1 and 1000, got 1001 from --set"),
+      Arguments.of(List.of("cluster.enabled=false", "cluster.minMembers=2"),
+        "cluster.minMembers: must be 1 when cluster.enabled is false (a standalone node is its own quorum), got 2"),
       Arguments.of(List.of("metrics.path=metrics"),
         "metrics.path: must start with '/' and differ from http.path, /api and /health, got metrics"),
       Arguments.of(List.of("metrics.path=/ws"),

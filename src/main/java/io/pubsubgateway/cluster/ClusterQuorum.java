@@ -1,0 +1,74 @@
+package io.pubsubgateway.cluster;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+/**
+ * The quorum rule ({@code cluster.minMembers}): a node that sees fewer data members than the
+ * minimum is isolated — cut off from the majority of its cluster, or alone before the others joined.
+ * {@link #check()} runs on every membership change and once a second; a transition calls
+ * {@code onLost} (with the reason) or {@code onRegained}, each once per transition.
+ *
+ * <p>Threading: thread-safe.
+ */
+public final class ClusterQuorum {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterQuorum.class);
+  private final int minMembers;
+  private final IntSupplier members;
+  private final Consumer<String> onLost;
+  private final Runnable onRegained;
+  private volatile boolean present = true;
+
+  /**
+   * @param members the current number of data members (called on every check)
+   */
+  public ClusterQuorum(int minMembers, IntSupplier members, Consumer<String> onLost, Runnable onRegained) {
+    this.minMembers = minMembers;
+    this.members = members;
+    this.onLost = onLost;
+    this.onRegained = onRegained;
+  }
+
+  /** A quorum that is always present (standalone nodes, {@code cluster.minMembers: 1}). */
+  public static ClusterQuorum none() {
+    return new ClusterQuorum(1, () -> 1, reason -> { }, () -> { });
+  }
+
+  /** Whether the node has its quorum: read on every publish. */
+  public boolean present() {
+    return present;
+  }
+
+  public int minMembers() {
+    return minMembers;
+  }
+
+  /** Re-evaluates the rule; fires the transition, if any. */
+  public void check() {
+    if (minMembers <= 1) {
+      return;
+    }
+    int seen = members.getAsInt();
+    boolean now = seen >= minMembers;
+    String reason = null;
+    synchronized (this) {
+      if (now == present) {
+        return;
+      }
+      present = now;
+      if (!now) {
+        reason = "no cluster quorum: " + seen + " of at least " + minMembers + " members (cluster.minMembers)";
+      }
+    }
+    if (now) {
+      LOG.info("cluster quorum regained: {} members (cluster.minMembers {}): serving again", seen, minMembers);
+      onRegained.run();
+    } else {
+      LOG.warn("{}: not ready, refusing connections, closing every client with 4005", reason);
+      onLost.accept(reason);
+    }
+  }
+}

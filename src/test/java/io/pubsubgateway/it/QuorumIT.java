@@ -1,0 +1,110 @@
+package io.pubsubgateway.it;
+
+import io.pubsubgateway.GatewayNode;
+import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.Http;
+import io.pubsubgateway.testing.TestConfig;
+import io.pubsubgateway.testing.TestTokens;
+import io.pubsubgateway.testing.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code cluster.minMembers}: real in-process nodes on loopback Hazelcast with a quorum of 2. A
+ * node alone is isolated (not ready, handshakes 503); with a second member it serves; when that
+ * member leaves, its clients are closed with 4005, publishes are refused, and it serves again as
+ * soon as another member joins.
+ */
+class QuorumIT {
+  private static final String KEY = "api-key-for-tests-0123456789";
+  private static final String CLUSTER = TestConfig.uniqueClusterName();
+  private static final List<GatewayNode> nodes = new ArrayList<>();
+  private static final Vertx vertx = Vertx.vertx();
+  private static final TestTokens tokens = new TestTokens(vertx);
+
+  private static GatewayNode start() {
+    GatewayNode node = Await.result(GatewayNode.start(TestConfig.config(CLUSTER, new JsonArray()
+        .add(TestConfig.rule("q.*", "all", "all")), "cluster.minMembers=2", "api.enabled=true", "api.keys=" + KEY)),
+      Duration.ofSeconds(60));
+    nodes.add(node);
+    return node;
+  }
+
+  @AfterAll
+  static void stopAll() {
+    nodes.forEach(n -> Await.result(n.stop(), Duration.ofSeconds(30)));
+    Await.result(vertx.close());
+  }
+
+  private static JsonObject readiness(GatewayNode node) {
+    return Http.get(node.port(), "/health/ready").json();
+  }
+
+  private static String notReadyReason(GatewayNode node) {
+    Http.Response r = Http.get(node.port(), "/health/ready");
+    if (r.status() == 200) {
+      return null;
+    }
+    assertEquals(503, r.status(), r.body());
+    return r.json().getJsonArray("checks").stream().map(c -> (JsonObject) c)
+      .filter(c -> c.getString("id").equals("http")).findFirst().orElseThrow().getJsonObject("data").getString("reason");
+  }
+
+  private static Http.Response apiPublish(GatewayNode node, String channel) {
+    return Http.send(node.port(), "POST", "/api/publish",
+      new JsonObject().put("channel", channel).put("data", "x").encode(), "X-API-Key", KEY);
+  }
+
+  @Test
+  void aNodeServesOnlyWithItsQuorumAndClosesItsClientsWith4005WhenItLosesIt() {
+    GatewayNode a = start();
+    String quorumLost = "no cluster quorum: 1 of at least 2 members (cluster.minMembers)";
+    assertEquals(quorumLost, notReadyReason(a), "alone, the first node has no quorum");
+    assertEquals(503, WsClient.rejectedStatus(vertx, a.port(), "/ws", tokens.any("u"), null));
+    assertEquals("DOWN", readiness(a).getString("status"));
+
+    GatewayNode b = start();
+    Await.until("a ready with b", Duration.ofSeconds(10), () -> notReadyReason(a) == null);
+    assertEquals(1.0, Http.metrics(a.port()).get("pubsub_gateway_cluster_quorum"));
+    WsClient sub = WsClient.connect(vertx, a.port(), tokens.any("sub"));
+    sub.subscribe("q.room");
+    WsClient pub = WsClient.connect(vertx, b.port(), tokens.any("pub"));
+    pub.publish("q.room", "before");
+    assertEquals("before", sub.next().getString("body"));
+
+    long stopping = System.nanoTime();
+    Await.result(b.stop(), Duration.ofSeconds(30));
+    nodes.remove(b);
+    long stoppedMs = (System.nanoTime() - stopping) / 1_000_000;
+    assertEquals(4005, sub.awaitClose(Duration.ofSeconds(5)), "closed within 5 s of the member leaving");
+    long closedMs = (System.nanoTime() - stopping) / 1_000_000;
+    assertEquals(quorumLost, notReadyReason(a));
+    assertEquals(503, WsClient.rejectedStatus(vertx, a.port(), "/ws", tokens.any("u"), null));
+    Http.Response refused = apiPublish(a, "q.room");
+    assertEquals(503, refused.status(), refused.body());
+    assertEquals("quorum_lost", refused.json().getString("error"));
+    assertEquals(0.0, Http.metrics(a.port()).get("pubsub_gateway_cluster_quorum"));
+    assertEquals(1.0, Http.metrics(a.port()).get("pubsub_gateway_connections_closed_total{reason=\"quorum_lost\"}"));
+
+    GatewayNode c = start();
+    Await.until("a serves again once c joined", Duration.ofSeconds(10), () -> notReadyReason(a) == null);
+    assertEquals(200, apiPublish(a, "q.other").status());
+    WsClient again = WsClient.connect(vertx, a.port(), tokens.any("sub"));
+    again.subscribe("q.room");
+    WsClient pubC = WsClient.connect(vertx, c.port(), tokens.any("pub"));
+    pubC.publish("q.room", "after");
+    assertEquals("after", again.next().getString("body"));
+    System.out.printf("QuorumIT: b stopped in %d ms, a's client closed with 4005 %d ms after the stop began%n",
+      stoppedMs, closedMs);
+  }
+}
