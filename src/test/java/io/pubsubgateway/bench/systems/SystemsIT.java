@@ -128,7 +128,7 @@ class SystemsIT {
         JsonObject headers = (JsonObject) rec.remove("headers");
         assertEquals(expected, rec);
         if (headers != null) { // gateway-history: the stream position, nothing else
-          assertEquals(java.util.Set.of("offset", "epoch"), headers.fieldNames(), frame);
+          assertEquals(java.util.Set.of("offset", "epoch", "mid"), headers.fieldNames(), frame);
         }
         return;
       }
