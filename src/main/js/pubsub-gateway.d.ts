@@ -67,6 +67,7 @@ export interface StateChange {
 export interface Message {
   channel: string;
   body: Json;
+  /** On channels with history they include `offset`, `epoch` and (from gateways that send it) `mid`, the message's id. */
   headers: Headers;
   /** On channels with history: the message's position in the channel's stream. */
   offset?: number;
@@ -85,6 +86,11 @@ export interface PresenceEntry extends Presence {
   node: string;
 }
 
+/**
+ * After every acknowledged (re)registration. A re-registration with recovery follows a reconnect, the
+ * gateway's `insufficient_state` (it ended the subscription: continuity not proven), or a message the
+ * client saw out of sequence (an offset past the next one, another epoch; that message is not delivered).
+ */
 export interface SubscribedInfo {
   /** See {@link Subscription.recovered}. */
   recovered: boolean | null;
@@ -95,7 +101,10 @@ export interface SubscribedInfo {
 export interface SubscribeOptions {
   onJoin?: (who: Presence) => void;
   onLeave?: (who: Presence) => void;
-  /** After every acknowledged (re)registration: on reconnects, whether the missed messages were recovered. */
+  /**
+   * After every acknowledged (re)registration: after a reconnect, `insufficient_state` or a gap, whether the
+   * missed messages were recovered (false: reload the state another way, e.g. `history()`).
+   */
   onSubscribed?: (info: SubscribedInfo) => void;
   /** A re-subscription after a reconnect was refused (e.g. `access_denied`): the subscription has ended. */
   onError?: (error: GatewayError) => void;
@@ -108,8 +117,9 @@ export declare class Subscription {
   /** The channel stream's epoch; null on channels without history. */
   readonly epoch: string | null;
   /**
-   * After a re-subscription that asked for recovery: true when no message was lost, false when some could
-   * not be replayed (they left the history, or the stream has a new epoch). Null when no recovery was asked.
+   * After a re-subscription that asked for recovery (reconnect, `insufficient_state`, a gap seen by the client):
+   * true when no message was lost, false when some could not be replayed (they left the history, the stream
+   * has a new epoch, or the last message delivered is not in the stream). Null when no recovery was asked.
    */
   readonly recovered: boolean | null;
   /** False once unsubscribed, refused, or the client closed. */
@@ -184,7 +194,10 @@ export declare class GatewayClient {
 /** Creates a client and starts connecting. */
 export declare function connect(options: ConnectOptions): GatewayClient;
 
-/** True for close codes 4500-4999: the client does not reconnect. */
+/**
+ * True for close codes 4500-4999: the client does not reconnect. Others (1001, 4001, 4004, 4005 cluster
+ * quorum lost, ...) reconnect to the next URL with backoff.
+ */
 export declare function isTerminalCloseCode(code: number): boolean;
 
 /** Full-jitter backoff: uniformly random in [0, min(maxMs, minMs * 2^(attempt-1))]. */

@@ -10,6 +10,12 @@
  *
  * Nothing is buffered while disconnected: publish, send, history and presence reject at once with
  * code `disconnected`; subscriptions are kept and registered again on the next connection.
+ *
+ * Continuity on channels with history: a message that does not follow the last one delivered (an
+ * offset past the next one, another epoch), or the gateway's `insufficient_state` (it ended the
+ * subscription), makes the client register the channel again with the `since.*` headers of the
+ * last message delivered, so `onSubscribed`/`recovered` report whether anything was lost: the
+ * application never sees a silent gap.
  */
 
 export const DEFAULT_PING_INTERVAL_MS = 20_000;
@@ -19,6 +25,8 @@ export const DEFAULT_SEND_TIMEOUT_MS = 35_000;
 export const DEFAULT_MIN_RECONNECT_DELAY_MS = 200;
 export const DEFAULT_MAX_RECONNECT_DELAY_MS = 10_000;
 export const DEFAULT_WRITE_QUEUE_MAX_BYTES = 1024 * 1024;
+/** Error code of an `err` without id: the gateway ended the subscription of `address` (stream continuity not proven). */
+const INSUFFICIENT_STATE = 'insufficient_state';
 /** Longest reply address the gateway accepts for `send`. */
 const MAX_REPLY_ADDRESS_LENGTH = 36;
 /** How many reply addresses of timed-out sends are remembered, so their late answers are dropped quietly. */
@@ -39,7 +47,11 @@ export class GatewayError extends Error {
   }
 }
 
-/** True for close codes after which the client must not reconnect on its own (4500-4999). */
+/**
+ * True for close codes after which the client must not reconnect on its own (4500-4999). Any other
+ * code reconnects to the next URL: e.g. 1001 node shutting down, 4001 token expired, 4004
+ * disconnected by an operator, 4005 cluster quorum lost.
+ */
 export function isTerminalCloseCode(code) {
   return code >= 4500 && code <= 4999;
 }
@@ -89,7 +101,8 @@ function callEach(listeners, value, onError) {
 
 /**
  * A channel this client is subscribed to: one registration at the gateway however many
- * subscriptions share it, and its stream position (offset and epoch) on channels with history.
+ * subscriptions share it, and on channels with history the stream position of the last message
+ * delivered: offset, epoch and message id (`mid`, when the gateway sends one), always together.
  */
 class ChannelState {
   constructor(name) {
@@ -101,29 +114,48 @@ class ChannelState {
     this.registeringOn = null;
     this.offset = null;
     this.epoch = null;
+    this.mid = null;
     this.recovered = null;
+    /** After an ack that reported a loss in the same epoch: the next message starts the position again. */
+    this.reanchor = false;
+    /** Re-subscriptions for a discontinuity since the last message delivered. */
+    this.resyncs = 0;
+    /** The timer of a delayed re-subscription. */
+    this.resyncTimer = null;
   }
 
-  /** Headers asking for recovery, when the position is known. */
+  /** Headers asking for recovery, when the position is known (`since.mid` when the message id is). */
   sinceHeaders() {
-    return this.epoch == null || this.offset == null ? undefined
-      : { 'since.offset': String(this.offset), 'since.epoch': this.epoch };
+    if (this.epoch == null || this.offset == null) {
+      return undefined;
+    }
+    const headers = { 'since.offset': String(this.offset), 'since.epoch': this.epoch };
+    if (this.mid != null) {
+      headers['since.mid'] = this.mid;
+    }
+    return headers;
   }
 
   /**
-   * Takes the position from a register ack. Same stream: keep the own offset (the missed messages
-   * follow the ack); another stream (or a rewound one): start at the stream's offset.
+   * Takes the position from a register ack. Same stream: keep the own position (the missed messages
+   * follow the ack; after `recovered: false` they may start past a gap, or the own last message may
+   * not be in the stream at all, so the next message sets the position). Another stream (or the
+   * first ack): start at the stream's top, with its `mid` (none when the ack has none).
    */
   positionFromAck(ack) {
     if (ack.epoch == null) {
       return;
     }
-    const top = Number(ack.offset);
-    if (this.epoch !== ack.epoch || this.offset == null || top < this.offset) {
-      this.offset = top;
+    const recovered = typeof ack.recovered === 'boolean' ? ack.recovered : null;
+    if (this.epoch !== ack.epoch || this.offset == null) {
+      this.offset = Number(ack.offset);
       this.epoch = ack.epoch;
+      this.mid = typeof ack.mid === 'string' ? ack.mid : null;
+      this.reanchor = false;
+    } else {
+      this.reanchor = recovered === false;
     }
-    this.recovered = typeof ack.recovered === 'boolean' ? ack.recovered : null;
+    this.recovered = recovered;
   }
 
   /** True once a register ack gave a position: the channel keeps history. */
@@ -131,18 +163,30 @@ class ChannelState {
     return this.epoch != null;
   }
 
-  /** False for a message of this stream at or before the last one delivered (a duplicate). */
+  /**
+   * What to do with a message: `next` (deliver; the position moved to it), `duplicate` (at or before
+   * the position in the same epoch: drop), `gap` (past the next offset, or another epoch: do not
+   * deliver, re-subscribe with recovery). Messages without offset or epoch are always `next`.
+   */
   accept(headers) {
     if (!this.positioned || headers.offset == null || headers.epoch == null) {
-      return true;
+      return 'next';
     }
     const offset = Number(headers.offset);
-    if (headers.epoch === this.epoch && this.offset != null && offset <= this.offset) {
-      return false;
+    if (!this.reanchor) {
+      if (headers.epoch !== this.epoch || offset > this.offset + 1) {
+        return 'gap';
+      }
+      if (offset <= this.offset) {
+        return 'duplicate';
+      }
     }
     this.offset = offset;
     this.epoch = headers.epoch;
-    return true;
+    this.mid = typeof headers.mid === 'string' ? headers.mid : null;
+    this.reanchor = false;
+    this.resyncs = 0;
+    return 'next';
   }
 }
 
@@ -174,8 +218,10 @@ export class Subscription {
   }
 
   /**
-   * After a re-subscription that asked for recovery: true when nothing was lost, false when some
-   * messages could not be replayed (left the history, or another epoch). Null when no recovery was asked.
+   * After a re-subscription that asked for recovery (after a reconnect, the gateway's
+   * `insufficient_state`, or a gap the client saw): true when nothing was lost, false when some
+   * messages could not be replayed (left the history, another epoch, or the last one delivered is
+   * not in the stream). Null when no recovery was asked.
    */
   get recovered() {
     return this.#state.recovered;
@@ -505,6 +551,7 @@ export class GatewayClient {
       return Promise.resolve();
     }
     this.#channels.delete(state.name);
+    clearTimeout(state.resyncTimer);
     const conn = this.#conn;
     if (!conn || !(state.registered || state.registeringOn === conn)) {
       return Promise.resolve();
@@ -704,7 +751,7 @@ export class GatewayClient {
         if (this.#replies.has(frame.address)) {
           this.#reply(frame.address, frame.body, null);
         } else if (!this.#expiredReplies.delete(frame.address)) {
-          this.#deliver(frame);
+          this.#deliver(conn, frame);
         }
         break;
       case 'ack':
@@ -742,6 +789,13 @@ export class GatewayClient {
     if (conn.answer(frame.id, null, error)) {
       return;
     }
+    if (code === INSUFFICIENT_STATE && frame.id == null && typeof address === 'string' && !reply) {
+      const state = this.#channels.get(address);
+      if (state && state.registered) {
+        this.#resubscribe(conn, state, false); // the gateway already ended the subscription
+      }
+      return; // otherwise a registration is under way, or the channel is no longer wanted
+    }
     if (reply) {
       this.#reply(address, null, error);
       return;
@@ -766,14 +820,19 @@ export class GatewayClient {
     }
   }
 
-  #deliver(frame) {
+  #deliver(conn, frame) {
     const state = this.#channels.get(frame.address);
     if (!state || !state.registered) {
-      return;
+      return; // not subscribed, or waiting for a (re-)registration's ack
     }
     const headers = frame.headers && typeof frame.headers === 'object' ? frame.headers : {};
-    if (!state.accept(headers)) {
+    const verdict = state.accept(headers);
+    if (verdict === 'duplicate') {
       return; // already delivered (a recovery overlapping live messages)
+    }
+    if (verdict === 'gap') {
+      this.#resubscribe(conn, state, true);
+      return;
     }
     const message = { channel: frame.address, body: frame.body, headers };
     if (state.positioned && headers.offset != null) {
@@ -785,6 +844,31 @@ export class GatewayClient {
         callEach([sub.onMessage], message, (e) => this.#emitError(e));
       }
     }
+  }
+
+  /**
+   * Registers a registered channel again with the `since.*` headers of its last delivered message,
+   * after an `unregister` when the gateway still holds the subscription; its messages are dropped
+   * until the ack. A re-subscription that follows another one without a message delivered in
+   * between waits a backoff delay first.
+   */
+  #resubscribe(conn, state, unregister) {
+    state.registered = false;
+    const n = ++state.resyncs;
+    if (unregister) {
+      conn.request({ type: 'unregister', address: state.name }, this.#opts.requestTimeoutMs).catch(() => {});
+    }
+    if (n === 1) {
+      this.#register(conn, state);
+      return;
+    }
+    const delayMs = backoffDelay(n - 1, this.#opts.minReconnectDelayMs, this.#opts.maxReconnectDelayMs, this.#random);
+    state.resyncTimer = setTimeout(() => {
+      state.resyncTimer = null;
+      if (this.#conn === conn && this.#channels.get(state.name) === state && !state.registered && !state.registeringOn) {
+        this.#register(conn, state);
+      }
+    }, delayMs);
   }
 
   #deliverEvent(frame) {
@@ -860,6 +944,7 @@ export class GatewayClient {
       this.#reply(address, null, new GatewayError('closed', reason));
     }
     for (const state of this.#channels.values()) {
+      clearTimeout(state.resyncTimer);
       for (const sub of state.subs) {
         this.#settle(sub, error);
       }

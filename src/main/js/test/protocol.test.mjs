@@ -1,6 +1,7 @@
 // The SDK against a fake in-process gateway (a ws server on 127.0.0.1 that answers like the
-// gateway): exact frames of request/reply, recovery headers and duplicate drop, close codes,
-// rotation over URLs, liveness. Fast and deterministic; the real gateway is in the other files.
+// gateway): exact frames of request/reply, recovery headers and duplicate drop, continuity
+// (insufficient_state, offset gaps, epoch changes), close codes, refused handshakes, rotation over
+// URLs, liveness. Fast and deterministic; the real gateway is in the other files.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -14,10 +15,28 @@ class FakeGateway {
     this.frames = [];
     this.tokens = [];
     this.sockets = [];
+    this.handshakes = 0;
+    this.refusals = 0;
+    this.refusalStatus = 503;
+  }
+
+  /** Refuses the next `count` handshakes with HTTP `status`. */
+  refuse(count, status) {
+    this.refusals = count;
+    this.refusalStatus = status;
   }
 
   async start() {
-    this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const verifyClient = (info, done) => {
+      this.handshakes++;
+      if (this.refusals > 0) {
+        this.refusals--;
+        done(false, this.refusalStatus);
+      } else {
+        done(true);
+      }
+    };
+    this.server = new WebSocketServer({ host: '127.0.0.1', port: 0, verifyClient });
     await new Promise((resolve) => this.server.once('listening', resolve));
     this.url = `ws://127.0.0.1:${this.server.address().port}/ws`;
     this.server.on('connection', (socket, request) => {
@@ -37,6 +56,11 @@ class FakeGateway {
     return this.frames.filter((f) => f.type === type);
   }
 
+  /** The types of the client frames other than pings, in order. */
+  types() {
+    return this.frames.map((f) => f.type).filter((t) => t !== 'ping');
+  }
+
   close() {
     for (const s of this.server.clients) s.terminate();
     return new Promise((resolve) => this.server.close(resolve));
@@ -52,6 +76,35 @@ function acking(frame, socket) {
   } else if (['register', 'unregister', 'publish'].includes(frame.type) && frame.id != null) {
     send(socket, { type: 'ack', id: frame.id, address: frame.address });
   }
+}
+
+/** A message id like the gateway's (12 hex characters), derived from the position for the assertions. */
+const mid = (epoch, offset) => `${epoch}${offset.toString(16).padStart(10, '0')}`;
+
+/** A message of channel h.c at `offset` in `epoch`, with its mid; the body names its position. */
+const rec = (socket, offset, epoch) => send(socket, {
+  type: 'rec', address: 'h.c', body: `${epoch}:${offset}`, headers: { offset: String(offset), epoch, mid: mid(epoch, offset) },
+});
+
+/** The ack of a register on a history channel: the stream's top with its mid, `recovered` when asked. */
+const registerAck = (socket, frame, top, epoch, recovered = null) => send(socket, {
+  type: 'ack', id: frame.id, address: frame.address, offset: top, epoch, mid: mid(epoch, top),
+  ...(recovered == null ? {} : { recovered }),
+});
+
+const insufficientState = (socket) => send(socket, {
+  type: 'err', body: 'insufficient_state', address: 'h.c', message: 'stream continuity not proven',
+});
+
+const since = (offset, epoch) => ({ 'since.offset': String(offset), 'since.epoch': epoch, 'since.mid': mid(epoch, offset) });
+
+/** True (after acking it) for the publish of "go": the script's cue, once the test's handlers are in place. */
+function cued(frame, socket) {
+  if (frame.type === 'publish' && frame.body === 'go') {
+    send(socket, { type: 'ack', id: frame.id, address: frame.address });
+    return true;
+  }
+  return false;
 }
 
 describe('against a fake gateway', () => {
@@ -158,6 +211,179 @@ describe('against a fake gateway', () => {
     assert.deepEqual([sub.recovered, sub.offset, sub.epoch], [false, 3, 'e2']);
   });
 
+  for (const complete of [true, false]) {
+    test(`insufficient_state: one register again from the last message, no unregister (recovered: ${complete})`, async () => {
+      let registers = 0;
+      const gw = await fake((frame, socket) => {
+        if (cued(frame, socket)) {
+          rec(socket, 6, 'e1');
+          rec(socket, 7, 'e1');
+          insufficientState(socket); // the gateway ended the subscription
+        } else if (frame.type === 'register' && ++registers === 1) {
+          registerAck(socket, frame, 5, 'e1');
+        } else if (frame.type === 'register') {
+          registerAck(socket, frame, 9, 'e1', complete);
+          if (complete) rec(socket, 8, 'e1');
+          rec(socket, 9, 'e1'); // without 8 when it left the history: recovered false
+          rec(socket, 10, 'e1');
+        } else {
+          acking(frame, socket);
+        }
+      });
+      const r = new Recorder();
+      const infos = [];
+      const c = r.watch(client([gw.url]));
+      const sub = await c.subscribe('h.c', r.onMessage, { onSubscribed: (i) => infos.push(i) });
+      await c.publish('control', 'go');
+      const expected = complete ? ['e1:6', 'e1:7', 'e1:8', 'e1:9', 'e1:10'] : ['e1:6', 'e1:7', 'e1:9', 'e1:10'];
+      await r.received(expected.length, 5000);
+      await sleep(150);
+      assert.deepEqual(r.bodies(), expected);
+      assert.deepEqual(gw.types(), ['register', 'publish', 'register'], 'exactly one register again, no unregister');
+      assert.equal(gw.sent('register')[0].headers, undefined);
+      assert.deepEqual(gw.sent('register')[1].headers, since(7, 'e1'));
+      assert.deepEqual(infos, [{ recovered: null, offset: 5, epoch: 'e1' }, { recovered: complete, offset: 7, epoch: 'e1' }]);
+      assert.deepEqual([sub.recovered, sub.offset, sub.epoch], [complete, 10, 'e1']);
+      assert.deepEqual(r.errors, [], 'handled, not an error for the application');
+    });
+  }
+
+  test('a gap in the offsets: unregister, register from the last message delivered; nothing out of order', async () => {
+    let registers = 0;
+    const gw = await fake((frame, socket) => {
+      if (cued(frame, socket)) {
+        rec(socket, 6, 'e1');
+        rec(socket, 8, 'e1'); // 7 missing: not delivered
+        rec(socket, 9, 'e1'); // live, before the new ack: dropped
+      } else if (frame.type === 'register' && ++registers === 1) {
+        registerAck(socket, frame, 5, 'e1');
+      } else if (frame.type === 'register') {
+        registerAck(socket, frame, 9, 'e1', true);
+        [7, 8, 9, 10].forEach((o) => rec(socket, o, 'e1'));
+      } else {
+        acking(frame, socket);
+      }
+    });
+    const r = new Recorder();
+    const infos = [];
+    const c = r.watch(client([gw.url]));
+    const sub = await c.subscribe('h.c', r.onMessage, { onSubscribed: (i) => infos.push(i) });
+    await c.publish('control', 'go');
+    await r.received(5, 5000);
+    await sleep(150);
+    assert.deepEqual(r.bodies(), ['e1:6', 'e1:7', 'e1:8', 'e1:9', 'e1:10'], 'in order, once each');
+    assert.deepEqual(gw.types(), ['register', 'publish', 'unregister', 'register']);
+    assert.equal(gw.sent('unregister')[0].address, 'h.c');
+    assert.deepEqual(gw.sent('register')[1].headers, since(6, 'e1'));
+    assert.deepEqual(infos.map((i) => i.recovered), [null, true]);
+    assert.equal(sub.offset, 10);
+    assert.deepEqual(r.errors, []);
+  });
+
+  test('another epoch: unregister, register from the last message delivered, the loss reported', async () => {
+    let registers = 0;
+    const gw = await fake((frame, socket) => {
+      if (cued(frame, socket)) {
+        rec(socket, 6, 'e1');
+        rec(socket, 1, 'e2'); // the stream restarted: not delivered
+        rec(socket, 2, 'e2');
+      } else if (frame.type === 'register' && ++registers === 1) {
+        registerAck(socket, frame, 5, 'e1');
+      } else if (frame.type === 'register') {
+        registerAck(socket, frame, 2, 'e2', false); // another epoch: nothing replayed, from the top on
+        rec(socket, 3, 'e2');
+      } else {
+        acking(frame, socket);
+      }
+    });
+    const r = new Recorder();
+    const infos = [];
+    const c = r.watch(client([gw.url]));
+    const sub = await c.subscribe('h.c', r.onMessage, { onSubscribed: (i) => infos.push(i) });
+    await c.publish('control', 'go');
+    await r.received(2, 5000);
+    await sleep(150);
+    assert.deepEqual(r.bodies(), ['e1:6', 'e2:3']);
+    assert.deepEqual(gw.types(), ['register', 'publish', 'unregister', 'register']);
+    assert.deepEqual(gw.sent('register')[1].headers, since(6, 'e1'));
+    assert.deepEqual(infos[1], { recovered: false, offset: 2, epoch: 'e2' });
+    assert.deepEqual([sub.recovered, sub.offset, sub.epoch], [false, 3, 'e2']);
+  });
+
+  test('insufficient_state again before any message: the next register waits a backoff delay, from the ack\'s mid', async () => {
+    const registeredAt = [];
+    const gw = await fake((frame, socket) => {
+      if (cued(frame, socket)) {
+        insufficientState(socket);
+      } else if (frame.type === 'register') {
+        registeredAt.push(Date.now());
+        registerAck(socket, frame, 5, 'e1', registeredAt.length === 1 ? null : true);
+        if (registeredAt.length === 2) insufficientState(socket);
+        if (registeredAt.length === 3) rec(socket, 6, 'e1');
+      } else {
+        acking(frame, socket);
+      }
+    });
+    const r = new Recorder();
+    const c = r.watch(client([gw.url], { minReconnectDelayMs: 400, maxReconnectDelayMs: 400, random: () => 1 }));
+    await c.subscribe('h.c', r.onMessage);
+    await c.publish('control', 'go');
+    await r.received(1, 5000);
+    await sleep(150);
+    assert.equal(registeredAt.length, 3);
+    assert.ok(registeredAt[2] - registeredAt[1] >= 350, `waited ${registeredAt[2] - registeredAt[1]} ms`);
+    assert.deepEqual(gw.sent('register')[1].headers, since(5, 'e1'), 'the position of the ack, with its mid');
+    assert.deepEqual(gw.sent('register')[2].headers, since(5, 'e1'));
+  });
+
+  test('close 4005 (cluster quorum lost): reconnect to the next URL and recover', async () => {
+    const isolated = await fake((frame, socket) => {
+      if (cued(frame, socket)) {
+        rec(socket, 6, 'e1');
+        socket.close(4005, 'cluster quorum lost');
+      } else if (frame.type === 'register') {
+        registerAck(socket, frame, 5, 'e1');
+      } else {
+        acking(frame, socket);
+      }
+    });
+    const healthy = await fake((frame, socket) => {
+      if (frame.type === 'register') {
+        registerAck(socket, frame, 7, 'e1', true);
+        rec(socket, 7, 'e1');
+      } else {
+        acking(frame, socket);
+      }
+    });
+    const r = new Recorder();
+    const infos = [];
+    const c = r.watch(client([isolated.url, healthy.url]));
+    await c.subscribe('h.c', r.onMessage, { onSubscribed: (i) => infos.push(i) });
+    await c.publish('control', 'go');
+    await r.received(2, 5000);
+    assert.deepEqual(r.bodies(), ['e1:6', 'e1:7']);
+    assert.equal(c.url, healthy.url);
+    assert.deepEqual(healthy.sent('register')[0].headers, since(6, 'e1'));
+    assert.equal(infos[1].recovered, true);
+    const from = r.states.findIndex((s) => s.state === 'disconnected');
+    assert.deepEqual(r.states.slice(from).map((s) => [s.state, s.code ?? null]),
+      [['disconnected', 4005], ['reconnecting', 4005], ['connecting', null], ['connected', null]]);
+    assert.equal(r.states[from].reason, 'cluster quorum lost');
+    assert.equal(r.states.at(-1).url, healthy.url);
+  });
+
+  test('a handshake refused with HTTP 503 is retried with backoff', async () => {
+    const gw = await fake();
+    gw.refuse(2, 503);
+    const r = new Recorder();
+    const c = r.watch(client([gw.url]));
+    await c.ready;
+    assert.equal(gw.handshakes, 3);
+    assert.deepEqual(r.states.map((s) => [s.state, s.code ?? null]), [
+      ['connecting', null], ['reconnecting', 503], ['connecting', null], ['reconnecting', 503], ['connecting', null], ['connected', null],
+    ]);
+  });
+
   test('rotation over the URLs with a fresh token per attempt; a terminal code stops reconnecting', async () => {
     const gw = await fake((frame, socket) => {
       acking(frame, socket);
@@ -200,8 +426,8 @@ describe('against a fake gateway', () => {
   test('backoff: full jitter under a doubling cap; terminal codes 4500-4999', () => {
     assert.deepEqual([1, 2, 3, 7, 8, 40].map((n) => backoffDelay(n, 200, 10_000, () => 1)), [200, 400, 800, 10_000, 10_000, 10_000]);
     assert.deepEqual([1, 5].map((n) => backoffDelay(n, 200, 10_000, () => 0)), [0, 0]);
-    assert.deepEqual([1000, 1001, 4001, 4499, 4500, 4501, 4999, 5000].map(isTerminalCloseCode),
-      [false, false, false, false, true, true, true, false]);
+    assert.deepEqual([1000, 1001, 4001, 4004, 4005, 4499, 4500, 4501, 4999, 5000].map(isTerminalCloseCode),
+      [false, false, false, false, false, false, true, true, true, false]);
     assert.throws(() => connect({ urls: [], WebSocket }), TypeError);
     assert.throws(() => connect({ urls: ['http://x'], WebSocket }), /not a ws/);
     assert.throws(() => connect({ urls: ['ws://x'], WebSocket, pingIntervalMs: -1 }), /pingIntervalMs/);

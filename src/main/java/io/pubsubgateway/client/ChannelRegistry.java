@@ -20,6 +20,15 @@ import java.util.function.Supplier;
  * a re-registration after a reconnect recovers what was missed), delivers messages (duplicates
  * dropped) and join/leave events to the subscriptions, unregisters after the last one.
  *
+ * <p>Continuity: when the gateway ends a subscription because it cannot prove the stream complete
+ * ({@code {"type":"err","body":"insufficient_state","address":C}}, without id: it already
+ * unsubscribed), or when a message of a channel with history does not follow the last one
+ * delivered (an offset past the next, another epoch), the channel is registered again with the
+ * {@code since.*} headers of the last message delivered — after an unregister in the second case —
+ * and its messages are dropped until the ack. The ack's {@code recovered} flag goes to the recovery
+ * handlers, so the application never sees a silent gap. A re-subscription that follows another one
+ * without a message delivered in between waits the reconnect policy's delay first.
+ *
  * <p>A re-registration the gateway could not complete ({@code internal_error}) or did not answer
  * ({@code timeout}: e.g. while the cluster waits for a crashed node to be declared dead) is undone
  * with an unregister and retried on the same connection after the reconnect policy's delay, within
@@ -146,15 +155,63 @@ final class ChannelRegistry {
       : c.request(FrameType.UNREGISTER, sub.channel(), null).mapEmpty();
   }
 
-  /** Hands a message to its channel's subscriptions, unless it is a duplicate. */
+  /**
+   * Hands a message to its channel's subscriptions, unless it is a duplicate or the channel waits for
+   * its registration; a message after a gap starts a re-subscription with recovery instead.
+   */
   void deliver(GatewayMessage message) {
     ChannelState state = channels.get(message.channel());
-    if (state == null || !state.accept(message)) {
+    if (state == null || !state.registered) {
       return;
     }
-    for (SubscriptionImpl s : new ArrayList<>(state.subs)) {
-      call(s.handler, message);
+    switch (state.accept(message)) {
+      case NEXT -> {
+        for (SubscriptionImpl s : new ArrayList<>(state.subs)) {
+          call(s.handler, message);
+        }
+      }
+      case DUPLICATE -> { }
+      case GAP -> {
+        Connection c = connection.get();
+        if (c != null) {
+          resubscribe(c, state, true);
+        }
+      }
     }
+  }
+
+  /**
+   * The gateway ended the subscription of {@code channel} ({@code insufficient_state}): registers it
+   * again with recovery. Ignored while a registration of it is under way, which gets a fresh one.
+   */
+  void handleInsufficientState(String channel) {
+    ChannelState state = channels.get(channel);
+    Connection c = connection.get();
+    if (state != null && c != null && state.registered) {
+      resubscribe(c, state, false);
+    }
+  }
+
+  /**
+   * Registers a registered channel again with the {@code since.*} headers of its last delivered
+   * message; {@code unregister} first when the gateway still holds the subscription.
+   */
+  private void resubscribe(Connection c, ChannelState state, boolean unregister) {
+    state.registered = false;
+    state.failedRegistrations = 0;
+    int resyncs = ++state.resyncs;
+    if (unregister) {
+      c.request(FrameType.UNREGISTER, state.channel, null);
+    }
+    if (resyncs == 1) {
+      register(c, state);
+      return;
+    }
+    vertx.setTimer(Math.max(1, policy.delay(resyncs - 1, random).toMillis()), t -> {
+      if (connection.get() == c && channels.get(state.channel) == state && !state.registered) {
+        register(c, state);
+      }
+    });
   }
 
   /** Hands a join/leave event to its channel's subscriptions. */

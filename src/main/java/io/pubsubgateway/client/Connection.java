@@ -20,6 +20,12 @@ import java.util.Map;
  * loop.
  */
 final class Connection {
+  /**
+   * Error code of an {@code err} without id: the gateway could not prove the continuity of a channel's
+   * stream and ended the subscription named by {@code address}.
+   */
+  static final String INSUFFICIENT_STATE = "insufficient_state";
+
   private final Vertx vertx;
   private final WebSocket ws;
   private final String url;
@@ -35,6 +41,9 @@ final class Connection {
     void handleEvent(ChannelEvent event);
 
     void handleUnsolicitedError(GatewayException error);
+
+    /** {@code insufficient_state} for {@code channel}: the gateway ended that subscription. */
+    void handleInsufficientState(String channel);
   }
 
   Connection(Vertx vertx, WebSocket ws, String url, Duration requestTimeout, Listener listener) {
@@ -112,6 +121,8 @@ final class Connection {
         Promise<JsonObject> p = id == null ? null : pending.remove(String.valueOf(id));
         if (p != null) {
           p.tryFail(error);
+        } else if (INSUFFICIENT_STATE.equals(frame.getValue("body")) && frame.getValue("address") instanceof String channel) {
+          listener.handleInsufficientState(channel);
         } else {
           listener.handleUnsolicitedError(error);
         }

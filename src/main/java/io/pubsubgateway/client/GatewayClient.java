@@ -30,14 +30,18 @@ import java.util.function.Supplier;
  * automatic re-subscription, and token refresh through the supplier at every (re)connect. On
  * channels with history it tracks the stream position of each subscribed channel, so that a
  * re-subscription after a reconnect (to any node) recovers the messages missed meanwhile, in order
- * and without duplicates ({@link Subscription#recovered()} says whether it got all of them); it
+ * and without duplicates ({@link Subscription#recovered()} says whether it got all of them); a
+ * discontinuity within a connection (the gateway's {@code insufficient_state}, or a gap in the
+ * offsets the client receives) is answered the same way, by a re-subscription with recovery. It
  * also reads a channel's history and presence.
  *
  * <p>Use from plain Java ({@link #create(GatewayClientOptions)} owns a Vert.x instance) or inside a
  * Vert.x application ({@link #create(Vertx, GatewayClientOptions)}). Methods are thread-safe;
- * handlers run on the client's event loop. A refused token (HTTP 401/403), a refused server
- * certificate ({@code wss://}: untrusted, or not for the URL's host) or a terminal close code
- * (4500-4999) stops reconnecting and reports {@link ClientState#CLOSED} with the reason.
+ * handlers run on the client's event loop. Other close codes (1001 node shutting down, 4004, 4005
+ * cluster quorum lost...) and failed handshakes (HTTP 503: node isolated, stopping or full) lead to
+ * a reconnect to the next URL after the policy's delay. A refused token (HTTP 401/403), a refused
+ * server certificate ({@code wss://}: untrusted, or not for the URL's host) or a terminal close
+ * code (4500-4999) stops reconnecting and reports {@link ClientState#CLOSED} with the reason.
  */
 public final class GatewayClient {
   private final Vertx vertx;
@@ -306,6 +310,11 @@ public final class GatewayClient {
       @Override
       public void handleUnsolicitedError(GatewayException error) {
         exceptionHandler.handle(error);
+      }
+
+      @Override
+      public void handleInsufficientState(String channel) {
+        channels.handleInsufficientState(channel);
       }
     });
     connection = c;

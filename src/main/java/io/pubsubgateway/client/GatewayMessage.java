@@ -11,13 +11,16 @@ import java.util.Map;
  * @param channel the channel
  * @param body    the JSON body: JsonObject, JsonArray, String, Number, Boolean or null
  * @param headers the message headers (empty when none); on a channel with history they include
- *                {@value #OFFSET} and {@value #EPOCH}, set by the gateway
+ *                {@value #OFFSET}, {@value #EPOCH} and (from gateways that send it) {@value #MID}, set
+ *                by the gateway
  */
 public record GatewayMessage(String channel, Object body, Map<String, String> headers) {
   /** Header of messages on channels with history: the message's offset in the channel's stream (decimal). */
   public static final String OFFSET = "offset";
   /** Header of messages on channels with history: the stream's epoch. */
   public static final String EPOCH = "epoch";
+  /** Header of messages on channels with history: the message's id, unique per stream entry. */
+  public static final String MID = "mid";
 
   /** The message's offset in its channel's stream, or -1 on a channel without history. */
   public long offset() {

@@ -25,18 +25,21 @@ public interface Subscription {
   String epoch();
 
   /**
-   * Null until the channel was re-subscribed after a reconnect with recovery (a channel with
-   * history: the client asks for what it missed since {@link #offset()}); then whether the last
-   * such re-subscription recovered everything: true when every missed message was (or is being)
-   * delivered, in order and before later ones; false when some were lost (older than the history
-   * keeps, or the stream restarted with a new epoch), in which case what the history still has is
-   * delivered and the application should reload its state.
+   * Null until the channel was re-subscribed with recovery (a channel with history: the client asks
+   * for what it missed since {@link #offset()}) — after a reconnect, after the gateway ended the
+   * subscription with {@code insufficient_state}, or after the client saw a gap in the offsets or a
+   * new epoch; then whether the last such re-subscription recovered everything: true when every
+   * missed message was (or is being) delivered, in order and before later ones; false when some
+   * were lost (older than the history keeps, the stream restarted with a new epoch, or the client's
+   * last message is not in the stream, e.g. it came from a side of a network split whose messages
+   * were discarded), in which case what the history still has is delivered and the application
+   * should reload its state.
    */
   Boolean recovered();
 
   /**
-   * Called after each re-subscription with recovery, with the value {@link #recovered()} then
-   * returns, before the recovered messages are delivered. Null removes it.
+   * Called after each re-subscription with recovery (see {@link #recovered()}), with the value
+   * {@link #recovered()} then returns, before the recovered messages are delivered. Null removes it.
    */
   Subscription recoveryHandler(Handler<Boolean> handler);
 
