@@ -1,5 +1,6 @@
 package io.pubsubgateway.client;
 
+import io.pubsubgateway.protocol.ErrorCode;
 import io.pubsubgateway.protocol.FrameType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,12 +21,6 @@ import java.util.Map;
  * loop.
  */
 final class Connection {
-  /**
-   * Error code of an {@code err} without id: the gateway could not prove the continuity of a channel's
-   * stream and ended the subscription named by {@code address}.
-   */
-  static final String INSUFFICIENT_STATE = "insufficient_state";
-
   private final Vertx vertx;
   private final WebSocket ws;
   private final String url;
@@ -121,7 +116,7 @@ final class Connection {
         Promise<JsonObject> p = id == null ? null : pending.remove(String.valueOf(id));
         if (p != null) {
           p.tryFail(error);
-        } else if (INSUFFICIENT_STATE.equals(frame.getValue("body")) && frame.getValue("address") instanceof String channel) {
+        } else if (ErrorCode.INSUFFICIENT_STATE.code().equals(frame.getValue("body")) && frame.getValue("address") instanceof String channel) {
           listener.handleInsufficientState(channel);
         } else {
           listener.handleUnsolicitedError(error);
