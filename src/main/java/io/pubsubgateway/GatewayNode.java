@@ -186,7 +186,7 @@ public final class GatewayNode {
       : new ClusterQuorum(config.cluster().minMembers(), membership::dataMembers, state::isolate, state::rejoin);
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
-      permissions::options, history, quorum::present);
+      permissions::options, history, quorum);
     ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), publisher.broker(), publisher,
       metrics);
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());

@@ -42,6 +42,16 @@ public final class ClusterQuorum {
     return present;
   }
 
+  /**
+   * The quorum as of the cluster's member list right now (a check first): for the decision after a
+   * history append, which may complete because a member was just removed, before the membership
+   * event reached this node's listeners.
+   */
+  public boolean presentNow() {
+    check();
+    return present;
+  }
+
   public int minMembers() {
     return minMembers;
   }

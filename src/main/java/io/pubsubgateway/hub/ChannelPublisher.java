@@ -1,6 +1,7 @@
 package io.pubsubgateway.hub;
 
 import io.pubsubgateway.cluster.Broker;
+import io.pubsubgateway.cluster.ClusterQuorum;
 import io.pubsubgateway.config.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.history.HistoryStore.Position;
@@ -11,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -47,13 +47,13 @@ public final class ChannelPublisher {
   private final Broker broker;
   private final Function<String, ChannelOptions> options;
   private final HistoryStore history;
-  private final BooleanSupplier quorum;
+  private final ClusterQuorum quorum;
 
   /**
-   * @param quorum whether this node has its cluster's quorum (always true with {@code cluster.minMembers: 1})
+   * @param quorum whether this node has its cluster's quorum ({@link ClusterQuorum#none()} without one)
    */
   public ChannelPublisher(Broker broker, Function<String, ChannelOptions> options, HistoryStore history,
-                          BooleanSupplier quorum) {
+                          ClusterQuorum quorum) {
     this.broker = broker;
     this.options = options;
     this.history = history;
@@ -80,7 +80,7 @@ public final class ChannelPublisher {
         }
       }
     }
-    if (!quorum.getAsBoolean()) {
+    if (!quorum.present()) {
       return Future.failedFuture(new QuorumLostException());
     }
     ChannelOptions o = options.apply(channel);
@@ -95,7 +95,7 @@ public final class ChannelPublisher {
     }
     message.put(MID_FIELD, mid);
     return history.append(channel, o, message).compose(position -> {
-      if (!quorum.getAsBoolean()) {
+      if (!quorum.presentNow()) {
         return Future.failedFuture(new QuorumLostException());
       }
       broker.publish(channel, body, withPosition(clean, position).put(MID, mid));
