@@ -335,10 +335,12 @@ teardown() {
     pid=$(cat "$f")
     tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q -- "--set cluster.name=netns-$RUN " && pids+=("$pid")
   done
-  if [ -f "$state/haproxy.pid" ]; then
-    pid=$(cat "$state/haproxy.pid")
-    tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q -- "$state/haproxy.cfg" && pids+=("$pid")
-  fi
+  # HAProxy runs in the root namespace: found by its config path (also when the state dir is gone)
+  for f in /proc/[0-9]*/cmdline; do
+    tr '\0' ' ' 2>/dev/null < "$f" | grep -q -- "^haproxy .*$state/haproxy.cfg" || continue
+    pid="${f#/proc/}"
+    pids+=("${pid%/cmdline}")
+  done
   if [ ${#pids[@]} -gt 0 ]; then
     kill -TERM "${pids[@]}" 2>/dev/null || true
     deadline=$((SECONDS + STOP_TIMEOUT))
