@@ -134,7 +134,7 @@ node_alive() {
   [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q -- "--set cluster.name=netns-$RUN "
 }
 
-# Serves: a "listening on" after line SKIP of its log, the process still running.
+# Node I logged "listening on" after line SKIP of its log (a restart appends to the same log).
 listening_since() {
   local i="$1" skip="$2"
   tail -n +"$((skip + 1))" "$STATE/h$i.log" 2>/dev/null | grep -q "listening on"
