@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Blocking HTTP calls to a node on 127.0.0.1 (JDK client), for API, metrics and health tests. */
+/** Blocking HTTP calls to a node (JDK client), for API, metrics and health tests: on 127.0.0.1 by port, or by URL. */
 public final class Http {
   /** HTTP/1.1: without it the JDK client asks every node for an h2c upgrade. */
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -36,7 +36,12 @@ public final class Http {
 
   /** Sends {@code method path} with an optional body and headers given as name, value pairs. */
   public static Response send(int port, String method, String path, String body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    return sendTo("http://127.0.0.1:" + port, method, path, body, headers);
+  }
+
+  /** Sends {@code method path} to the node at {@code baseUrl} ({@code http://host:port}). */
+  public static Response sendTo(String baseUrl, String method, String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
       .timeout(Duration.ofSeconds(15))
       .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
@@ -56,6 +61,15 @@ public final class Http {
 
   public static Response get(int port, String path, String... headers) {
     return send(port, "GET", path, null, headers);
+  }
+
+  /** Status of {@code GET path} at {@code baseUrl} ({@code http://host:port}), or -1 when it cannot connect. */
+  public static int status(String baseUrl, String path) {
+    try {
+      return sendTo(baseUrl, "GET", path, null).status();
+    } catch (IllegalStateException e) {
+      return -1;
+    }
   }
 
   /** Status of {@code GET path}, or -1 when the connection is refused. */

@@ -43,7 +43,12 @@ public final class WsClient implements AutoCloseable {
   }
 
   private static Future<WebSocket> open(Vertx vertx, int port, String path, String token, MultiMap headers) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path)
+    return open(vertx, "127.0.0.1", port, path, token, headers);
+  }
+
+  private static Future<WebSocket> open(Vertx vertx, String host, int port, String path, String token,
+                                        MultiMap headers) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path)
       .setAllowOriginHeader(headers != null && headers.contains("Origin"));
     if (token != null) {
       options.addHeader("Authorization", "Bearer " + token);
@@ -57,6 +62,12 @@ public final class WsClient implements AutoCloseable {
   /** Connects with {@code Authorization: Bearer token} (none when null). */
   public static WsClient connect(Vertx vertx, int port, String token) {
     return new WsClient(Await.result(open(vertx, port, "/ws", token, null)));
+  }
+
+  /** Connects to a {@code ws://host:port/path} URL (any host) with {@code Authorization: Bearer token}. */
+  public static WsClient connectUrl(Vertx vertx, String url, String token) {
+    java.net.URI uri = java.net.URI.create(url);
+    return new WsClient(Await.result(open(vertx, uri.getHost(), uri.getPort(), uri.getRawPath(), token, null)));
   }
 
   /** Connects to a full request URI (e.g. with {@code ?token=}). */
