@@ -32,6 +32,7 @@ LOCK_FILE=/run/lock/pubsub-gateway-netns-cluster.lock
 MAX_HOSTS=20
 HTTP_PORT=8080
 EVENT_BUS_PORT=5800
+HZ_PORT=5701
 # small heaps, one GC thread, C1 only: three JVMs start in about 10 s on 2 cores (test hosts, not benchmarks)
 DEFAULT_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 START_TIMEOUT=90 # seconds, per wait of a node or HAProxy
@@ -206,7 +207,7 @@ subnet_free() {
 write_cluster_xml() {
   local members="" i
   for i in $(seq 1 "$N"); do
-    members+="          <member>$(host_addr "$i")</member> <!-- h$i -->"$'\n'
+    members+="          <member>$(host_addr "$i"):$HZ_PORT</member> <!-- h$i -->"$'\n'
   done
   {
     cat <<EOF
@@ -218,7 +219,11 @@ write_cluster_xml() {
   phone-home off, the heartbeat and merge timings, the __vertx.* structures).
 
   The template for real hosts: copy this file (e.g. to conf/cluster-hosts.xml), then
-    <member-list>  one <member> per gateway host (its address; the same list on every host),
+    <member-list>  one <member> per gateway host, address:port (the same list on every host). Give the port:
+                   without one Hazelcast tries hazelcast.tcp.join.port.try.count ports per host, and after a
+                   partition its split-brain check waits 5 s for each port where nobody listens, so a healed
+                   partition merges minutes late instead of seconds,
+    <port>         the one port every host listens on ($HZ_PORT, auto-increment off: one node per host),
     <interface>    the hosts' network as a wildcard like 198.18.$SUBNET_K.* (or one line per host address):
                    Hazelcast binds and advertises only the address matching it.
   On each node (conf/gateway.yaml, GATEWAY_* variables or the set option of the jar), as this run does:
@@ -227,23 +232,24 @@ write_cluster_xml() {
     cluster.port             a fixed event-bus port ($EVENT_BUS_PORT here), for the firewall
     http.host                the address clients or the load balancer connect to (port $HTTP_PORT here)
     cluster.minMembers       the majority of the hosts, N/2 + 1 ($MIN_MEMBERS of $N here)
-  Open between the hosts TCP 5701-5720 (Hazelcast) and cluster.port; to the clients http.port.
+  Open between the hosts TCP $HZ_PORT (Hazelcast) and cluster.port; to the clients http.port.
   The nodes of this run override <cluster-name> with cluster.name=$CLUSTER_NAME. README "Cluster setup".
 -->
 EOF
-    awk -v members="$members" -v wildcard="$SUBNET_BASE.*" '
+    awk -v members="$members" -v wildcard="$SUBNET_BASE.*" -v hzport="$HZ_PORT" '
       /<hazelcast[ >]/ { body = 1 }
       !body { next }
       /<member-list>/ { print; printf "%s", members; skipping = 1; lists++; next }
       /<\/member-list>/ { skipping = 0; print; next }
       skipping { next }
+      /<port auto-increment=/ { sub(/<port auto-increment="[a-z]*"[^>]*>[0-9]*<\/port>/, "<port auto-increment=\"false\">" hzport "</port>"); ports++ }
       /<interfaces enabled="true">/ { print; inInterfaces = 1; next }
       inInterfaces && /<interface>/ { sub(/<interface>[^<]*<\/interface>/, "<interface>" wildcard "</interface>"); ifaces++ }
       /<\/interfaces>/ { inInterfaces = 0 }
       { print }
-      END { if (lists != 1 || ifaces != 1) exit 3 }
+      END { if (lists != 1 || ifaces != 1 || ports != 1) exit 3 }
     ' conf/cluster.xml
-  } > "$STATE/cluster.xml" || die "conf/cluster.xml: expected one <member-list> and one <interfaces enabled=\"true\"> entry"
+  } > "$STATE/cluster.xml" || die "conf/cluster.xml: expected one <port auto-increment=...>, one <member-list> and one <interfaces enabled=\"true\"> entry"
 }
 
 write_haproxy_cfg() {
