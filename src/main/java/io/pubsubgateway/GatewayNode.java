@@ -2,6 +2,7 @@ package io.pubsubgateway;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import io.pubsubgateway.api.DemoRoutes;
 import io.pubsubgateway.api.HttpRoutes;
 import io.pubsubgateway.api.NodeCommands;
@@ -62,6 +63,13 @@ public final class GatewayNode {
   private static final long CLOSE_WAIT_MS = 3000;
   /** Period of the quorum check besides the membership events. */
   static final long QUORUM_CHECK_MS = 1000;
+  /** The split-brain protection publishes are checked against (with {@code cluster.minMembers} > 1). */
+  static final String RECENTLY_ACTIVE = "pubsub-gateway-quorum";
+  /**
+   * How long since a member's last heartbeat it still counts as present for publishes: three of
+   * conf/cluster.xml's one-second heartbeats.
+   */
+  static final int RECENTLY_ACTIVE_TOLERANCE_MS = 3000;
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -151,6 +159,10 @@ public final class GatewayNode {
     }
     HazelcastHistoryStore.configure(hz, config.channels());
     HazelcastPresenceManager.configure(hz);
+    if (config.cluster().minMembers() > 1) {
+      hz.addSplitBrainProtectionConfig(SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
+        RECENTLY_ACTIVE, config.cluster().minMembers(), RECENTLY_ACTIVE_TOLERANCE_MS).build());
+    }
     warnWeakQuorum(config, hz);
     return hz;
   }
@@ -183,7 +195,9 @@ public final class GatewayNode {
     NodeState state = new NodeState(config.limits().maxConnections());
     ClusterMembership membership = hz != null ? new ClusterMembership(hz) : null;
     ClusterQuorum quorum = membership == null || config.cluster().minMembers() <= 1 ? ClusterQuorum.none()
-      : new ClusterQuorum(config.cluster().minMembers(), membership::dataMembers, state::isolate, state::rejoin);
+      : new ClusterQuorum(config.cluster().minMembers(), membership::dataMembers,
+      hz.getSplitBrainProtectionService().getSplitBrainProtection(RECENTLY_ACTIVE)::hasMinimumSize,
+      state::isolate, state::rejoin);
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
       permissions::options, history, quorum);
@@ -247,7 +261,7 @@ public final class GatewayNode {
   private static void registerGauges(Vertx vertx, GatewayMetrics metrics, NodeState state, ChannelHub hub,
                                      ClusterAdmin admin, ClusterQuorum quorum) {
     metrics.gauge("pubsub.gateway.cluster.quorum", "1 while this node sees at least cluster.minMembers members, else 0",
-      () -> quorum.present() ? 1 : 0);
+      () -> quorum.members() ? 1 : 0);
     metrics.gauge("pubsub.gateway.connections", "Open WebSocket connections", state::connections);
     metrics.gauge("pubsub.gateway.channels", "Channels this node holds a cluster subscription for", hub::channelCount);
     metrics.gauge("pubsub.gateway.cluster.nodes", "Members of the cluster as this node sees them (1 when standalone)",

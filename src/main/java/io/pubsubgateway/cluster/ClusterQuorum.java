@@ -3,6 +3,7 @@ package io.pubsubgateway.cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -12,6 +13,13 @@ import java.util.function.IntSupplier;
  * {@link #check()} runs on every membership change and once a second; a transition calls
  * {@code onLost} (with the reason) or {@code onRegained}, each once per transition.
  *
+ * <p>Publishes need more: Hazelcast removes the members of the other side one at a time, about
+ * {@code hazelcast.max.no.heartbeat.seconds} after the cut, and an append waiting for a backup on a
+ * removed member completes as soon as the first is removed — while the second still counts. So
+ * {@link #present()} also asks that enough members were heard from recently ({@code recentlyActive}:
+ * Hazelcast's recently-active split-brain protection, a few heartbeats of tolerance), which turns
+ * false seconds after a cut, long before any member is removed.
+ *
  * <p>Threading: thread-safe.
  */
 public final class ClusterQuorum {
@@ -20,13 +28,16 @@ public final class ClusterQuorum {
   private final IntSupplier members;
   private final Consumer<String> onLost;
   private final Runnable onRegained;
+  private final BooleanSupplier recentlyActive;
   private volatile boolean present = true;
 
   /**
    * @param members the current number of data members (called on every check)
    */
-  public ClusterQuorum(int minMembers, IntSupplier members, Consumer<String> onLost, Runnable onRegained) {
+  public ClusterQuorum(int minMembers, IntSupplier members, BooleanSupplier recentlyActive, Consumer<String> onLost,
+                       Runnable onRegained) {
     this.minMembers = minMembers;
+    this.recentlyActive = recentlyActive;
     this.members = members;
     this.onLost = onLost;
     this.onRegained = onRegained;
@@ -34,11 +45,19 @@ public final class ClusterQuorum {
 
   /** A quorum that is always present (standalone nodes, {@code cluster.minMembers: 1}). */
   public static ClusterQuorum none() {
-    return new ClusterQuorum(1, () -> 1, reason -> { }, () -> { });
+    return new ClusterQuorum(1, () -> 1, () -> true, reason -> { }, () -> { });
   }
 
-  /** Whether the node has its quorum: read on every publish. */
+  /**
+   * Whether the node may publish: it counts enough members, and enough of them were heard from
+   * recently. Read on every publish.
+   */
   public boolean present() {
+    return present && recentlyActive.getAsBoolean();
+  }
+
+  /** Whether the node counts enough members (what readiness and isolation follow). */
+  public boolean members() {
     return present;
   }
 
@@ -49,7 +68,7 @@ public final class ClusterQuorum {
    */
   public boolean presentNow() {
     check();
-    return present;
+    return present();
   }
 
   public int minMembers() {
