@@ -61,6 +61,10 @@ public final class GatewayNode {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayNode.class);
   /** How long shutdown waits for clients to answer the 1001 close. */
   private static final long CLOSE_WAIT_MS = 3000;
+  /** Event-bus ping period per node-to-node connection (Vert.x's default: 20 s). */
+  static final long EVENT_BUS_PING_MS = 3000;
+  /** How long a ping waits for its pong before the connection is aborted (Vert.x's default: 20 s). */
+  static final long EVENT_BUS_PING_REPLY_MS = 5000;
   /** Period of the quorum check besides the membership events. */
   static final long QUORUM_CHECK_MS = 1000;
   /** The split-brain protection publishes are checked against (with {@code cluster.minMembers} > 1). */
@@ -129,7 +133,14 @@ public final class GatewayNode {
     options.getEventBusOptions()
       .setHost(config.cluster().host())
       .setPort(config.cluster().port())
-      .setClusterPublicHost(config.cluster().host());
+      .setClusterPublicHost(config.cluster().host())
+      // Vert.x keeps an event-bus connection to a node cut off by a partition until a ping goes
+      // unanswered; what it queued meanwhile reaches the other node when the network heals — after
+      // the clients moved there, as duplicates. Close such a connection within 8 s of silence (before
+      // the cut-off side is declared gone, about 10 s) and abort it (linger 0), dropping what it queued.
+      .setClusterPingInterval(EVENT_BUS_PING_MS)
+      .setClusterPingReplyInterval(EVENT_BUS_PING_REPLY_MS)
+      .setSoLinger(0);
     Config hz;
     try {
       hz = hazelcastConfig(config);
