@@ -151,6 +151,7 @@ public final class GatewayNode {
     Permissions permissions = new Permissions(config.channels());
     HazelcastInstance hz = hazelcast(vertx);
     HistoryStore history = hz != null ? new HazelcastHistoryStore(vertx, hz) : new MemoryHistoryStore();
+    history.start();
     PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
@@ -224,6 +225,7 @@ public final class GatewayNode {
     LOG.info("shutting down: closing {} connections with 1001", state.connections());
     return state.beginShutdown()
       .timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
+      .transform(ar -> hub.publisher().history().close())
       .transform(ar -> admin.stop())
       .transform(ar -> vertx.close())
       .andThen(ar -> metrics.close());
