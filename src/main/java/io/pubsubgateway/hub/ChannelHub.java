@@ -83,6 +83,9 @@ public final class ChannelHub {
         channelCount = channels.size();
         Entry created = entry;
         created.options = publisher.options(channel);
+        if (created.options.history()) {
+          publisher.history().retain(channel, created.options); // the stream lives while this node has subscribers
+        }
         created.consumer = broker.subscribe(channel, msg -> dispatch(channel, created, msg));
         created.ready = created.consumer.completion()
           .compose(registered -> created.options.history() ? position(channel, created) : Future.succeededFuture());
@@ -91,6 +94,7 @@ public final class ChannelHub {
             channels.remove(channel);
             channelCount = channels.size();
             created.consumer.unregister();
+            release(channel, created);
           }
         });
       }
@@ -127,11 +131,18 @@ public final class ChannelHub {
         channels.remove(channel);
         channelCount = channels.size();
         entry.consumer.unregister();
+        release(channel, entry);
         if (entry.gapTimer >= 0) {
           context.owner().cancelTimer(entry.gapTimer);
         }
       }
     });
+  }
+
+  private void release(String channel, Entry entry) {
+    if (entry.options.history()) {
+      publisher.history().release(channel);
+    }
   }
 
   private void dispatch(String channel, Entry entry, Message<Object> msg) {
