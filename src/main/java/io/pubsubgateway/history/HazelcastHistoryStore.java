@@ -73,6 +73,8 @@ public final class HazelcastHistoryStore implements HistoryStore {
   private final HazelcastInstance hz;
   private final IMap<String, String> epochs;
   private final WorkerExecutor workers;
+  /** Destroys of expired streams' ringbuffers: their own pool, so a burst of them does not delay reads. */
+  private final WorkerExecutor destroyers;
   /** Where completions of Hazelcast operations continue: one event loop of the node (they never block). */
   final Executor callbacks;
   private final LongSupplier clock = System::currentTimeMillis;
@@ -101,6 +103,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
     this.hz = hz;
     this.epochs = hz.getMap(EPOCHS);
     this.workers = vertx.createSharedWorkerExecutor("pubsub-history", 8);
+    this.destroyers = vertx.createSharedWorkerExecutor("pubsub-history-expiry", 8);
     ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
     this.callbacks = command -> loop.runOnContext(v -> command.run());
   }
@@ -356,7 +359,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
 
   /** Destroys the ringbuffer of stream {@code id} of {@code channel} (in the whole cluster), off the caller's thread. */
   void destroy(String id, String channel) {
-    workers.executeBlocking(() -> {
+    destroyers.executeBlocking(() -> {
       hz.getRingbuffer(StreamView.ringbufferName(id, channel)).destroy();
       destroyed.incrementAndGet();
       return null;
