@@ -202,6 +202,7 @@ public final class GatewayNode {
     HazelcastInstance hz = hazelcast(vertx);
     HazelcastHistoryStore clusterHistory = hz != null ? new HazelcastHistoryStore(vertx, hz) : null;
     HistoryStore history = clusterHistory != null ? clusterHistory : new MemoryHistoryStore();
+    history.start();
     PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
     NodeState state = new NodeState(config.limits().maxConnections());
     ClusterMembership membership = hz != null ? new ClusterMembership(hz) : null;
@@ -298,6 +299,7 @@ public final class GatewayNode {
     stopReactions.run();
     return state.beginShutdown()
       .timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
+      .transform(ar -> hub.publisher().history().close())
       .transform(ar -> admin.stop())
       .transform(ar -> vertx.close())
       .andThen(ar -> metrics.close());

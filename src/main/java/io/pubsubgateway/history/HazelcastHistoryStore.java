@@ -6,61 +6,95 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.ringbuffer.OverflowPolicy;
+import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
 import io.pubsubgateway.config.ChannelOptions;
 import io.pubsubgateway.config.ChannelRule;
-import io.vertx.core.Promise;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * {@link HistoryStore} in the Hazelcast cluster the nodes already form: one ringbuffer per channel
- * ({@code __pubsub.h.<namespace>@<channel>}: capacity {@code history.size}, time-to-live
- * {@code history.ttl}, one synchronous backup) whose sequence numbers are the offsets (offset =
- * sequence + 1), and the channel's epoch in the map {@code __pubsub.epochs} under the channel's
- * name. The {@code @<channel>} suffix puts the ringbuffer in the partition of that map key, so the
- * two live and die together: when both copies of a partition are lost, the next use creates an
- * empty stream with a new epoch.
+ * {@link HistoryStore} in the Hazelcast cluster the nodes already form. A channel's stream is identified
+ * by its epoch: the map {@code __pubsub.epochs} holds, under the channel's name, the stream id
+ * {@code <namespace>.<epoch>}, and each epoch has its own ringbuffer
+ * {@code __pubsub.h.<namespace>.<epoch>@<channel>} (capacity {@code history.size}, time-to-live
+ * {@code history.ttl}, one synchronous backup) whose sequence numbers are the offsets (offset = sequence + 1,
+ * from 1 in every epoch). The {@code @<channel>} suffix puts the ringbuffer in the partition of the
+ * channel's map key, so the two live and die together: when both copies of a partition are lost, the next
+ * use creates a new stream with a new epoch.
  *
- * <p>Cost per published message: one ringbuffer add on the partition owner, which waits for its
- * backup (one network round trip to the owner when it is another node, one from the owner to the
- * backup), before the event-bus publish. Futures complete on the caller's Vert.x context; the
- * blocking reads (tail sequence, reads) run on a small worker pool.
+ * <p>Expiry ({@link StreamExpiry}): the epoch entry has a time-to-live of ttl + grace, refreshed by a node
+ * before an append when its own last refresh is older than ttl / 4, and every ttl / 4 for the channels it
+ * retains. When the entry expires, the member owning it destroys that epoch's ringbuffer (a local
+ * expired-entry listener). A new epoch of the same channel has another ringbuffer, so a destroy never hits
+ * a live stream. Hazelcast's expiry scan is made to visit every partition each second or two
+ * ({@link #configure}). Per-channel state of this node that is neither retained nor used for
+ * {@link StreamExpiry#forgetAfterMs} is dropped by a sweep every second.
+ *
+ * <p>Cost per published message: one ringbuffer add on the partition owner, which waits for its backup,
+ * before the event-bus publish; about every ttl / 4 one epoch refresh per channel and node. Futures of
+ * top/read complete on the caller's Vert.x context; the blocking reads run on a small worker pool.
  */
 public final class HazelcastHistoryStore implements HistoryStore {
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastHistoryStore.class);
   static final String RINGBUFFER_PREFIX = "__pubsub.h.";
   static final String EPOCHS = "__pubsub.epochs";
   /** Hazelcast's upper bound for one readMany. */
   private static final int MAX_READ = 1000;
-  /** Hazelcast's upper bound for one addAll. */
-  static final int MAX_BATCH = 1000;
+  /** Period of the sweep: touches of retained channels, dropping unused per-channel state. */
+  static final long SWEEP_PERIOD_MS = 1000;
+  /** Hazelcast's expiry scan: once a second instead of every 5 s (see {@link #configure}). */
+  static final String EXPIRATION_TASK_PERIOD = "hazelcast.internal.map.expiration.task.period.seconds";
+  /** Hazelcast's expiry scan: partitions scanned per round, by default at most 3 per partition thread. */
+  static final String EXPIRATION_OPERATION_COUNT = "hazelcast.internal.map.expiration.cleanup.operation.count";
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
   private final IMap<String, String> epochs;
   private final WorkerExecutor workers;
-  private final Map<String, Future<Cached>> cache = new ConcurrentHashMap<>();
-  private final Map<String, Appender> appenders = new ConcurrentHashMap<>();
+  /** Destroys of expired streams' ringbuffers: their own pool, so a burst of them does not delay reads. */
+  private final WorkerExecutor destroyers;
+  /** Where completions of Hazelcast operations continue: one event loop of the node (they never block). */
+  final Executor callbacks;
+  private final LongSupplier clock = System::currentTimeMillis;
+  private final Map<String, StreamView> streams = new ConcurrentHashMap<>();
+  private final Map<String, RingbufferAppender> appenders = new ConcurrentHashMap<>();
+  private final Map<String, Retained> retained = new ConcurrentHashMap<>();
+  private final AtomicLong loads = new AtomicLong();
+  private final AtomicLong destroyed = new AtomicLong();
+  private UUID expiredListener;
+  private UUID partitionLostListener;
+  private long sweepTimer = -1;
 
-  /** This node's view of a stream: its epoch and the highest offset seen. */
-  private static final class Cached {
-    final String epoch;
-    volatile long lastOffset;
+  /** A channel this node retains: how many times, and a touch in flight. */
+  private static final class Retained {
+    final ChannelOptions options;
+    int count;
+    final AtomicBoolean touching = new AtomicBoolean();
 
-    Cached(String epoch) {
-      this.epoch = epoch;
+    Retained(ChannelOptions options) {
+      this.options = options;
     }
   }
 
@@ -69,14 +103,25 @@ public final class HazelcastHistoryStore implements HistoryStore {
     this.hz = hz;
     this.epochs = hz.getMap(EPOCHS);
     this.workers = vertx.createSharedWorkerExecutor("pubsub-history", 8);
+    this.destroyers = vertx.createSharedWorkerExecutor("pubsub-history-expiry", 8);
+    ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
+    this.callbacks = command -> loop.runOnContext(v -> command.run());
   }
 
-  /** Adds the ringbuffer configuration of each namespace with history, and the epochs map's, to {@code hz}. */
+  /**
+   * Adds to {@code hz} a ringbuffer configuration per namespace with history ({@code __pubsub.h.<namespace>.*};
+   * Hazelcast matches the name without its {@code @} suffix, and the dot keeps namespace 1 from matching 10)
+   * and the epochs map's. Also makes Hazelcast's background expiry scan visit every partition once a second
+   * (unless the Hazelcast config sets these properties): by default it visits at most 3 partitions per
+   * partition thread every 5 s, i.e. 6 of 271 on 2 cores, so expired epochs of idle channels — which nothing
+   * reads any more — would be found after minutes (measured: 100,000 entries on 2 members, 12% removed after
+   * 3 minutes; with these settings all within 10 s).
+   */
   public static void configure(Config hz, List<ChannelRule> rules) {
     for (ChannelRule rule : rules) {
       ChannelOptions o = rule.options();
       if (o.history()) {
-        hz.addRingBufferConfig(new RingbufferConfig(RINGBUFFER_PREFIX + o.namespace())
+        hz.addRingBufferConfig(new RingbufferConfig(RINGBUFFER_PREFIX + o.namespace() + ".*")
           .setCapacity(o.historySize())
           .setTimeToLiveSeconds(o.historyTtlSeconds())
           .setBackupCount(1)
@@ -85,128 +130,136 @@ public final class HazelcastHistoryStore implements HistoryStore {
       }
     }
     hz.addMapConfig(new MapConfig(EPOCHS).setBackupCount(1).setAsyncBackupCount(0));
+    hz.getSerializationConfig().addDataSerializableFactory(EpochProcessor.FACTORY_ID, EpochProcessor.factory());
+    if (hz.getProperty(EXPIRATION_TASK_PERIOD) == null) {
+      hz.setProperty(EXPIRATION_TASK_PERIOD, "1");
+    }
+    if (hz.getProperty(EXPIRATION_OPERATION_COUNT) == null) {
+      hz.setProperty(EXPIRATION_OPERATION_COUNT,
+        Integer.toString(new HazelcastProperties(hz).getInteger(ClusterProperty.PARTITION_COUNT)));
+    }
   }
 
-  private Ringbuffer<String> ringbuffer(String channel, ChannelOptions options) {
-    return hz.getRingbuffer(RINGBUFFER_PREFIX + options.namespace() + "@" + channel);
+  /** Listens for expired epochs and lost partitions, and starts the sweep. */
+  @Override
+  public void start() {
+    expiredListener = epochs.addLocalEntryListener(
+      (EntryExpiredListener<String, String>) event -> expired(event.getKey(), event.getOldValue()));
+    partitionLostListener = hz.getPartitionService().addPartitionLostListener(event -> {
+      LOG.warn("partition {} lost: forgetting cached stream epochs", event.getPartitionId());
+      forgetEpochs();
+    });
+    sweepTimer = vertx.setPeriodic(SWEEP_PERIOD_MS, id -> sweep());
   }
 
-  /**
-   * Appends in call order: per channel, this node has at most one add in flight; what arrives
-   * meanwhile goes out as one {@code addAll} when it completes (items of one addAll get consecutive
-   * sequences). Hazelcast does not promise that two async adds execute in the order they were
-   * issued, so without this a client's publishes could get offsets out of order.
-   */
+  @Override
+  public Future<Void> close() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    if (hz.getLifecycleService().isRunning()) {
+      if (expiredListener != null) {
+        epochs.removeEntryListener(expiredListener);
+      }
+      if (partitionLostListener != null) {
+        hz.getPartitionService().removePartitionLostListener(partitionLostListener);
+      }
+    }
+    return Future.succeededFuture();
+  }
+
   @Override
   public Future<Position> append(String channel, ChannelOptions options, JsonObject message) {
     Promise<Position> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    Appender appender = appenders.computeIfAbsent(channel, c -> new Appender(c, options));
-    appender.add(message.encode(), promise);
+    String item = message.encode();
+    long now = clock.getAsLong();
+    while (true) {
+      RingbufferAppender appender = appenders.computeIfAbsent(channel, c -> new RingbufferAppender(this, c, options));
+      if (appender.add(item, promise, now)) {
+        return promise.future();
+      }
+      appenders.remove(channel, appender); // closed by the sweep meanwhile
+    }
+  }
+
+  /**
+   * The stream an append goes to: this node's view while its last touch is within the touch interval (the
+   * epoch entry then lives for at least another 3/4 ttl), else the channel's current stream, touched.
+   */
+  Future<StreamView> streamForAppend(String channel, ChannelOptions options) {
+    long now = clock.getAsLong();
+    StreamView s = streams.get(channel);
+    if (s != null && now - s.touchedAt < StreamExpiry.touchIntervalMs(options.historyTtlSeconds())) {
+      s.usedAt = now;
+      return Future.succeededFuture(s);
+    }
+    return load(channel, options, true);
+  }
+
+  /**
+   * The channel's current stream in the cluster, created when it has none; {@code touch} also refreshes its
+   * time-to-live. One operation on the key's owner. Remembers the result as this node's view.
+   */
+  Future<StreamView> load(String channel, ChannelOptions options, boolean touch) {
+    long seq = loads.incrementAndGet();
+    long sent = clock.getAsLong();
+    String candidate = StreamView.newId(options, UUID.randomUUID().toString().substring(0, 8));
+    EpochProcessor processor = new EpochProcessor(candidate, StreamExpiry.idleSeconds(options.historyTtlSeconds()), touch);
+    return completion(epochs.submitToKey(channel, processor))
+      .map(id -> remember(channel, options, id, touch || id.equals(candidate) ? sent : 0, seq, sent));
+  }
+
+  /**
+   * {@code stage} as a Vert.x future, completed on the store's event loop. Not
+   * {@code Future.fromCompletionStage} or {@code whenComplete}: Hazelcast runs those callbacks on its
+   * default async executor, which on a machine with 2 cores (common pool parallelism 1) starts a new thread
+   * per callback; and its own response threads may not start further operations.
+   */
+  <T> Future<T> completion(CompletionStage<T> stage) {
+    Promise<T> promise = Promise.promise();
+    stage.whenCompleteAsync((result, err) -> {
+      if (err != null) {
+        promise.fail(err);
+      } else {
+        promise.complete(result);
+      }
+    }, callbacks);
     return promise.future();
   }
 
-  /** The add pipeline of one channel on this node. */
-  private final class Appender {
-    private final String channel;
-    private final Ringbuffer<String> rb;
-    private final List<String> queued = new ArrayList<>();
-    private final List<Promise<Position>> waiting = new ArrayList<>();
-    private boolean inFlight;
-
-    Appender(String channel, ChannelOptions options) {
-      this.channel = channel;
-      this.rb = ringbuffer(channel, options);
-    }
-
-    synchronized void add(String item, Promise<Position> promise) {
-      queued.add(item);
-      waiting.add(promise);
-      if (!inFlight) {
-        flush();
+  /** Makes {@code id} this node's view of the channel unless a later load already found another stream. */
+  private StreamView remember(String channel, ChannelOptions options, String id, long touchedAt, long seq, long now) {
+    StreamView[] result = new StreamView[1];
+    streams.compute(channel, (c, old) -> {
+      StreamView s = old != null && (old.id.equals(id) || old.loadSeq > seq) ? old
+        : new StreamView(hz, channel, options, id, seq);
+      if (s.id.equals(id)) {
+        s.touchedAt = Math.max(s.touchedAt, touchedAt);
       }
-    }
+      s.usedAt = now;
+      result[0] = s;
+      return s;
+    });
+    return result[0];
+  }
 
-    /** Sends what is queued as one batch; called with the lock held. */
-    private void flush() {
-      if (queued.isEmpty()) {
-        inFlight = false;
-        return;
-      }
-      inFlight = true;
-      int n = Math.min(queued.size(), MAX_BATCH); // Hazelcast's addAll takes at most 1000 items
-      List<String> items = new ArrayList<>(queued.subList(0, n));
-      List<Promise<Position>> promises = new ArrayList<>(waiting.subList(0, n));
-      queued.subList(0, n).clear();
-      waiting.subList(0, n).clear();
-      epoch(channel).onComplete(e -> {
-        if (e.failed()) {
-          done(promises, e.cause(), null, 0);
-          return;
-        }
-        Cached cached = e.result();
-        rb.addAllAsync(items, OverflowPolicy.OVERWRITE).whenComplete((lastSeq, err) -> {
-          if (err != null) {
-            done(promises, err, null, 0);
-          } else {
-            long first = lastSeq + 1 - items.size() + 1;
-            if (first > cached.lastOffset) {
-              cached.lastOffset = lastSeq + 1;
-              done(promises, null, cached.epoch, first);
-              return;
-            }
-            // the stream restarted below what this node saw: it was lost, and with it its epoch
-            forget(channel, cached);
-            epoch(channel).onComplete(fresh -> {
-              if (fresh.failed()) {
-                done(promises, fresh.cause(), null, 0);
-              } else {
-                fresh.result().lastOffset = Math.max(fresh.result().lastOffset, lastSeq + 1);
-                done(promises, null, fresh.result().epoch, first);
-              }
-            });
-          }
-        });
-      });
-    }
-
-    private void done(List<Promise<Position>> promises, Throwable err, String epoch, long firstOffset) {
-      for (int i = 0; i < promises.size(); i++) {
-        if (err != null) {
-          promises.get(i).fail(err);
-        } else {
-          promises.get(i).complete(new Position(firstOffset + i, epoch));
-        }
-      }
-      synchronized (this) {
-        flush();
-      }
-    }
+  /** Drops {@code stale} as this node's view of its channel. */
+  void forget(StreamView stale) {
+    streams.remove(stale.channel, stale);
   }
 
   @Override
   public Future<Position> top(String channel, ChannelOptions options) {
-    return onCaller(epoch(channel).compose(cached -> workers.executeBlocking(() -> {
-      long offset = ringbuffer(channel, options).tailSequence() + 1;
-      return new Position(offset, cached.epoch);
-    }, false)));
-  }
-
-  /**
-   * {@code future}, completing on the calling context: the epoch future may belong to another
-   * context, and so would everything composed on it.
-   */
-  private <T> Future<T> onCaller(Future<T> future) {
-    Promise<T> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    future.onComplete(promise);
-    return promise.future();
+    return onCaller(load(channel, options, false).compose(s -> workers.executeBlocking(
+      () -> new Position(s.ringbuffer().tailSequence() + 1, s.epoch), false)));
   }
 
   @Override
   public Future<Page> read(String channel, ChannelOptions options, long fromOffset, int limit) {
-    return onCaller(epoch(channel).compose(cached -> workers.executeBlocking(() -> {
-      Ringbuffer<String> rb = ringbuffer(channel, options);
+    return onCaller(load(channel, options, false).compose(s -> workers.executeBlocking(() -> {
+      Ringbuffer<String> rb = s.ringbuffer();
       long tail = rb.tailSequence();
-      Position top = new Position(tail + 1, cached.epoch);
+      Position top = new Position(tail + 1, s.epoch);
       List<Entry> entries = new ArrayList<>();
       long next = Math.max(fromOffset - 1, rb.headSequence());
       while (next <= tail && entries.size() < limit) {
@@ -225,30 +278,107 @@ public final class HazelcastHistoryStore implements HistoryStore {
   }
 
   /**
-   * The channel's epoch: cached, else the one in the cluster, else a new one put there. One lookup
-   * per channel: concurrent callers share its future, so their appends keep the order of their calls.
+   * {@code future}, completing on the calling context: the Hazelcast futures complete on Hazelcast's
+   * threads, and so would everything composed on them.
    */
-  private Future<Cached> epoch(String channel) {
-    Future<Cached> cached = cache.get(channel);
-    if (cached != null) {
-      return cached;
-    }
-    String candidate = UUID.randomUUID().toString().substring(0, 8);
-    Future<Cached> loading = cache.computeIfAbsent(channel, c -> workers.executeBlocking(
-      () -> new Cached(Objects.requireNonNullElse(epochs.putIfAbsent(channel, candidate), candidate)), true));
-    loading.onFailure(err -> cache.remove(channel, loading));
-    return loading;
+  private <T> Future<T> onCaller(Future<T> future) {
+    Promise<T> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    future.onComplete(promise);
+    return promise.future();
   }
 
-  private void forget(String channel, Cached stale) {
-    Future<Cached> current = cache.get(channel);
-    if (current != null && current.succeeded() && current.result() == stale) {
-      cache.remove(channel, current);
+  /** Counts; the first retain touches the epoch entry at once (creating the stream when it has none). */
+  @Override
+  public void retain(String channel, ChannelOptions options) {
+    Retained r = retained.compute(channel, (c, old) -> {
+      Retained now = old != null ? old : new Retained(options);
+      now.count++;
+      return now;
+    });
+    if (r.count == 1) {
+      touch(channel, r);
     }
   }
 
-  /** Forgets the cached epochs: called when cluster members leave, as a partition may have been lost. */
+  @Override
+  public void release(String channel) {
+    retained.computeIfPresent(channel, (c, r) -> --r.count <= 0 ? null : r);
+  }
+
+  private void touch(String channel, Retained r) {
+    if (!r.touching.compareAndSet(false, true)) {
+      return;
+    }
+    load(channel, r.options, true).onComplete(ar -> {
+      r.touching.set(false);
+      if (ar.failed()) {
+        LOG.warn("channel {}: stream not refreshed (retried in {} ms): {}", channel, SWEEP_PERIOD_MS,
+          ar.cause().toString());
+      }
+    });
+  }
+
+  /**
+   * Every {@link #SWEEP_PERIOD_MS}: touches retained channels whose last touch is older than the touch
+   * interval, closes idle appenders and forgets streams neither retained nor used for
+   * {@link StreamExpiry#forgetAfterMs}. Never blocks.
+   */
+  void sweep() {
+    long now = clock.getAsLong();
+    retained.forEach((channel, r) -> {
+      StreamView s = streams.get(channel);
+      if (s == null || now - s.touchedAt >= StreamExpiry.touchIntervalMs(r.options.historyTtlSeconds())) {
+        touch(channel, r);
+      }
+    });
+    appenders.forEach((channel, a) -> {
+      if (a.closeIfIdle(now)) {
+        appenders.remove(channel, a);
+      }
+    });
+    streams.forEach((channel, s) -> {
+      if (!retained.containsKey(channel) && !appenders.containsKey(channel)
+        && now - s.usedAt >= StreamExpiry.forgetAfterMs(s.options.historyTtlSeconds())) {
+        streams.remove(channel, s);
+      }
+    });
+  }
+
+  /** On the member owning the expired epoch entry: its stream is over, its ringbuffer goes. */
+  private void expired(String channel, String id) {
+    if (id == null) {
+      LOG.warn("channel {}: an epoch expired without its value; its ringbuffer stays", channel);
+      return;
+    }
+    StreamView view = streams.get(channel);
+    if (view != null && view.id.equals(id)) {
+      forget(view);
+    }
+    destroy(id, channel);
+  }
+
+  /** Destroys the ringbuffer of stream {@code id} of {@code channel} (in the whole cluster), off the caller's thread. */
+  void destroy(String id, String channel) {
+    destroyers.executeBlocking(() -> {
+      hz.getRingbuffer(StreamView.ringbufferName(id, channel)).destroy();
+      destroyed.incrementAndGet();
+      return null;
+    }, false).onFailure(err -> LOG.warn("channel {}: ringbuffer of stream {} not destroyed: {}", channel, id,
+      err.toString()));
+  }
+
+  /** Forgets the cached epochs: called when cluster members leave or a partition is lost, as a stream may have been lost. */
   public void forgetEpochs() {
-    cache.clear();
+    streams.clear();
+  }
+
+  @Override
+  public Map<String, Integer> localSizes() {
+    return Map.of("streams", streams.size(), "appenders", appenders.size(), "retained", retained.size());
+  }
+
+  /** Ringbuffers of expired streams this node destroyed (as the owner of their epoch entries) since start. */
+  public long destroyedStreams() {
+    return destroyed.get();
   }
 }

@@ -118,6 +118,7 @@ public final class ChannelHub {
     channelCount = channels.size();
     entry.options = publisher.options(channel);
     if (entry.options.history()) {
+      publisher.history().retain(channel, entry.options); // the stream lives while this node has subscribers
       entry.sequencer = new StreamSequencer(channel, entry.options, publisher.history(), timers,
         new StreamSequencer.Sink() {
           @Override
@@ -174,6 +175,7 @@ public final class ChannelHub {
     entry.consumer.unregister();
     if (entry.sequencer != null) {
       entry.sequencer.close();
+      publisher.history().release(channel);
     }
   }
 

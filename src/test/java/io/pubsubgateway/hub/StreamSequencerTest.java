@@ -399,6 +399,19 @@ class StreamSequencerTest {
     }
 
     @Override
+    public void retain(String channel, ChannelOptions options) {
+    }
+
+    @Override
+    public void release(String channel) {
+    }
+
+    @Override
+    public java.util.Map<String, Integer> localSizes() {
+      return java.util.Map.of();
+    }
+
+    @Override
     public Future<Page> read(String channel, ChannelOptions options, long fromOffset, int limit) {
       if (limit == 1 && entries.containsKey(fromOffset)) {
         return Future.succeededFuture(new Page(top, List.of(entries.get(fromOffset))));

@@ -47,13 +47,18 @@ public final class Await {
 
   /** Polls {@code condition} every 20 ms until it holds, failing with {@code what} after {@code timeout}. */
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
+    until(what, timeout, Duration.ofMillis(20), condition);
+  }
+
+  /** Polls {@code condition} every {@code period} until it holds, failing with {@code what} after {@code timeout}. */
+  public static void until(String what, Duration timeout, Duration period, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         fail("timed out after " + timeout + " waiting for: " + what);
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(period.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         fail("interrupted");
