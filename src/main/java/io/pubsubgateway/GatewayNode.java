@@ -208,8 +208,8 @@ public final class GatewayNode {
     ClusterMembership membership = hz != null ? new ClusterMembership(hz) : null;
     ClusterQuorum quorum = membership == null || config.cluster().minMembers() <= 1 ? ClusterQuorum.none()
       : new ClusterQuorum(config.cluster().minMembers(), membership::dataMembers,
-      hz.getSplitBrainProtectionService().getSplitBrainProtection(RECENTLY_ACTIVE)::hasMinimumSize,
-      state::isolate, state::rejoin);
+        hz.getSplitBrainProtectionService().getSplitBrainProtection(RECENTLY_ACTIVE)::hasMinimumSize,
+        state::isolate, state::rejoin);
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
       permissions::options, history, quorum);

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Gets a channel's stream id ({@code <namespace>.<epoch>}) from {@code __pubsub.epochs} in one operation
  * on the key's owner: creates it from {@code candidate} with a time-to-live of {@code ttlSeconds} when the
  * channel has none, and with {@code touch} refreshes the time-to-live of an existing one. Returns the
- * stream id now in the map.
+ * stream id now in the map. With {@code replacing}, a channel whose stream id is still that one gets
+ * {@code candidate} instead: a new epoch for a stream that lost acknowledged messages.
  *
  * <p>The backup replica applies the outcome ({@link Put}), not this processor again: a backup whose copy
  * has not expired yet must not keep (or revive) an epoch the owner already dropped.
@@ -32,6 +33,8 @@ final class EpochProcessor implements EntryProcessor<String, String, String>, Id
   private String candidate;
   private long ttlSeconds;
   private boolean touch;
+  /** The stream id to replace by {@code candidate}, or null. */
+  private String replacing;
   /** What {@link #process} wrote, null when nothing: decides the backup. */
   private transient String written;
 
@@ -40,16 +43,21 @@ final class EpochProcessor implements EntryProcessor<String, String, String>, Id
   }
 
   EpochProcessor(String candidate, long ttlSeconds, boolean touch) {
+    this(candidate, ttlSeconds, touch, null);
+  }
+
+  EpochProcessor(String candidate, long ttlSeconds, boolean touch, String replacing) {
     this.candidate = candidate;
     this.ttlSeconds = ttlSeconds;
     this.touch = touch;
+    this.replacing = replacing;
   }
 
   @Override
   public String process(Map.Entry<String, String> entry) {
     String current = entry.getValue();
-    if (current == null || touch) {
-      written = current == null ? candidate : current;
+    if (current == null || touch || current.equals(replacing)) {
+      written = current == null || current.equals(replacing) ? candidate : current;
       ((ExtendedMapEntry<String, String>) entry).setValue(written, ttlSeconds, TimeUnit.SECONDS);
       return written;
     }
@@ -76,6 +84,7 @@ final class EpochProcessor implements EntryProcessor<String, String, String>, Id
     out.writeString(candidate);
     out.writeLong(ttlSeconds);
     out.writeBoolean(touch);
+    out.writeString(replacing);
   }
 
   @Override
@@ -83,6 +92,7 @@ final class EpochProcessor implements EntryProcessor<String, String, String>, Id
     candidate = in.readString();
     ttlSeconds = in.readLong();
     touch = in.readBoolean();
+    replacing = in.readString();
   }
 
   /** Makes the gateway's data-serializable objects from their class ids. */

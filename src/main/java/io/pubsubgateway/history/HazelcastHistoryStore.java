@@ -201,10 +201,24 @@ public final class HazelcastHistoryStore implements HistoryStore {
    * time-to-live. One operation on the key's owner. Remembers the result as this node's view.
    */
   Future<StreamView> load(String channel, ChannelOptions options, boolean touch) {
+    return load(channel, options, touch, null);
+  }
+
+  /**
+   * A new epoch for a channel whose stream {@code lossy} lost acknowledged messages (its ringbuffer's
+   * sequence went back below what this node appended: a partition's owner died before its backup had
+   * them); unless another node renewed it already, then that one.
+   */
+  Future<StreamView> renew(String channel, ChannelOptions options, String lossy) {
+    return load(channel, options, true, lossy);
+  }
+
+  private Future<StreamView> load(String channel, ChannelOptions options, boolean touch, String replacing) {
     long seq = loads.incrementAndGet();
     long sent = clock.getAsLong();
     String candidate = StreamView.newId(options, UUID.randomUUID().toString().substring(0, 8));
-    EpochProcessor processor = new EpochProcessor(candidate, StreamExpiry.idleSeconds(options.historyTtlSeconds()), touch);
+    EpochProcessor processor = new EpochProcessor(candidate, StreamExpiry.idleSeconds(options.historyTtlSeconds()), touch,
+      replacing);
     return completion(epochs.submitToKey(channel, processor))
       .map(id -> remember(channel, options, id, touch || id.equals(candidate) ? sent : 0, seq, sent));
   }

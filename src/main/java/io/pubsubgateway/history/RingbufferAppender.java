@@ -3,6 +3,7 @@ package io.pubsubgateway.history;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import io.pubsubgateway.config.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore.Position;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,15 +110,18 @@ final class RingbufferAppender {
         done(promises, null, stream.epoch, first);
         return;
       }
-      // the ringbuffer restarted below what this node saw: the stream was lost (its epoch entry with it)
+      // the ringbuffer went back below what this node appended: the stream was lost (its epoch entry with
+      // it), or — same epoch — it lost acknowledged messages; offsets must never be reused in one epoch,
+      // so that stream gets a new epoch (subscribers are told) and the batch goes there
       store.forget(stream);
-      store.load(channel, options, true).onComplete(current -> {
+      store.load(channel, options, true)
+        .compose(current -> current.id.equals(stream.id) && mayMove ? store.renew(channel, options, stream.id)
+          : Future.succeededFuture(current))
+        .onComplete(current -> {
         if (current.failed()) {
           done(promises, current.cause(), null, 0);
         } else if (current.result().id.equals(stream.id) || !mayMove) {
-          if (!current.result().id.equals(stream.id)) {
-            LOG.warn("channel {}: stream {} restarted twice in one append; kept in it", channel, stream.id);
-          }
+          LOG.warn("channel {}: stream {} went back twice in one append; the batch stays in it", channel, stream.id);
           current.result().lastOffset = Math.max(current.result().lastOffset, lastSeq + 1);
           done(promises, null, stream.epoch, first);
         } else {

@@ -48,6 +48,8 @@ final class StreamSequencer {
    * up (about half a minute with the growing delay).
    */
   static final int MAX_INCONCLUSIVE_READS = 8;
+  /** How many delivered messages a duplicate is checked against (same offset must mean same mid). */
+  static final int RECENT = 64;
 
   /** Timers of the sequencer's thread. */
   interface Timers {
@@ -82,6 +84,9 @@ final class StreamSequencer {
   private long next;
   /** Mid of the message at {@code next - 1}, when known: what a merge must not have replaced. */
   private String lastMid;
+  /** Offsets and mids of the last {@value #RECENT} messages delivered, by offset modulo the size. */
+  private final long[] recentOffsets = new long[RECENT];
+  private final String[] recentMids = new String[RECENT];
   private final TreeMap<Long, Held> pending = new TreeMap<>();
   private final List<Held> foreign = new ArrayList<>();
   private boolean checkingEpoch;
@@ -152,7 +157,14 @@ final class StreamSequencer {
       return;
     }
     if (offset < next) {
-      return; // already delivered (read from history while filling a gap)
+      // already delivered (read from history while filling a gap) — unless it is another message at that offset
+      String mid = headers.get(ChannelPublisher.MID);
+      int slot = (int) (offset % RECENT);
+      if (mid != null && recentOffsets[slot] == offset && recentMids[slot] != null && !recentMids[slot].equals(mid)) {
+        resync("the stream holds another message at offset " + offset + " than the one this node delivered (the "
+          + "stream lost acknowledged messages)");
+      }
+      return;
     }
     if (offset > next) {
       hold(offset, new Held(body, headers));
@@ -197,12 +209,20 @@ final class StreamSequencer {
     sink.deliver(FrameCodec.encodeRec(channel, body, headers), offset, epoch);
     next = offset + 1;
     lastMid = headers.get(ChannelPublisher.MID);
+    remember(offset, lastMid);
+  }
+
+  private void remember(long offset, String mid) {
+    int slot = (int) (offset % RECENT);
+    recentOffsets[slot] = offset;
+    recentMids[slot] = mid;
   }
 
   private void deliverStored(Entry e) {
     sink.deliver(ChannelPublisher.encodeStored(channel, e, epoch), e.offset(), epoch);
     next = e.offset() + 1;
     lastMid = e.message().getString(ChannelPublisher.MID_FIELD);
+    remember(e.offset(), lastMid);
   }
 
   /** A message whose offset or epoch header is not the gateway's (a backend set them): delivered as is. */

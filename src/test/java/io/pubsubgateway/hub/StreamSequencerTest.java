@@ -203,6 +203,21 @@ class StreamSequencerTest {
   }
 
   @Test
+  void anotherMessageAtAnOffsetAlreadyDeliveredResyncs() {
+    start(4, "e1");
+    live(5, "e1");
+    live(6, "e1");
+    live(5, "e1");                       // the same message again: a plain duplicate
+    assertEquals(List.of(), resyncs);
+    MultiMap other = headers("5", "e1");
+    other.add(ChannelPublisher.MID, "someone-else");
+    sequencer.offer("x", other);         // offset 5 reused: the stream lost what this node delivered there
+    assertEquals(List.of("the stream holds another message at offset 5 than the one this node delivered (the stream "
+      + "lost acknowledged messages)"), resyncs);
+    assertEquals(List.of(5L, 6L), delivered);
+  }
+
+  @Test
   void aMessageOfTheStreamsNewEpochResyncsTheSubscribers() {
     start(4, "e1");
     live(5, "e1");

@@ -117,6 +117,9 @@ class FailoverIT {
 
   @AfterAll
   static void stopAll() {
+    // what the nodes said about their channels' continuity and registrations, for the record
+    processes.forEach(p -> p.out().stream().filter(l -> l.contains("continuity lost") || l.contains("registration is "
+      + "missing") || l.contains("resync")).forEach(l -> System.out.println("FailoverIT node: " + l)));
     processes.forEach(p -> p.process().destroyForcibly());
     if (vertx != null) {
       Await.result(vertx.close());
@@ -193,26 +196,35 @@ class FailoverIT {
       }
       Thread.sleep(10); // about 100 messages per second
     }
-    Await.result(Future.all(acks), AFTER_KILL);
-    received.await(total, AFTER_KILL);
+    // a publish whose append was in flight while the killed member left has an unknown outcome: it fails
+    // (internal_error), and the stream may or may not hold it
+    Await.until("every publish answered", AFTER_KILL, () -> acks.stream().allMatch(Future::isComplete));
+    List<Integer> failed = IntStream.range(0, total).filter(i -> acks.get(i).failed()).boxed().toList();
+    assertTrue(failed.size() < 20, "publishes failed: " + failed);
+    Await.until("every acknowledged message received", AFTER_KILL,
+      () -> received.bodies().containsAll(IntStream.range(0, total).filter(i -> acks.get(i).succeeded()).boxed().toList()));
     long caughtUpMs = (System.nanoTime() - killedAt) / 1_000_000;
-    received.assertNoMoreThan(total, 500);
+    Thread.sleep(500); // a late duplicate would show now
 
-    assertEquals(IntStream.range(0, total).boxed().toList(), received.bodies(), "in order, no gap, no duplicate");
+    List<Integer> bodies = received.bodies().stream().map(b -> (Integer) b).toList();
+    List<Integer> expected = IntStream.range(0, total).filter(i -> !failed.contains(i) || bodies.contains(i)).boxed()
+      .toList();
+    assertEquals(expected, bodies, "every acknowledged message in order, no gap, no duplicate; failed ones at most once");
     List<Long> offsets = received.offsets();
-    for (int i = 1; i < total; i++) {
-      assertEquals(offsets.get(i - 1) + 1, offsets.get(i), "consecutive offsets");
+    for (int i = 1; i < offsets.size(); i++) {
+      assertEquals(offsets.get(i - 1) + 1, offsets.get(i), "consecutive offsets: the reader has the whole stream");
     }
-    assertEquals(List.of(true), recoveries);
+    assertTrue(!recoveries.isEmpty() && recoveries.stream().allMatch(Boolean::booleanValue), recoveries.toString());
     assertTrue(ackedAtReconnect.get() > deliveredBeforeRecovery.get(), "nothing was published while the reader was "
       + "away (" + ackedAtReconnect + " acked at the reconnect, " + deliveredBeforeRecovery + " delivered before it)");
     assertEquals(Boolean.TRUE, sub.recovered());
-    assertEquals(offsets.get(total - 1), sub.offset());
+    assertEquals(offsets.get(offsets.size() - 1), sub.offset());
     assertTrue(List.of(b.url(), c.url()).contains(reader.connectedUrl()), reader.connectedUrl());
     assertTrue(states.stream().anyMatch(s -> s.state() == ClientState.DISCONNECTED && a.url().equals(s.url())),
       states.toString());
-    System.out.printf("FailoverIT: %d messages in order after a SIGKILL, %d published while the reader was away; last one received %d ms"
-      + " after the kill%n", total, ackedAtReconnect.get() - deliveredBeforeRecovery.get(), caughtUpMs);
+    System.out.printf("FailoverIT: %d messages in order after a SIGKILL (%d publishes failed, outcome unknown: %s), %d "
+        + "published while the reader was away; last one received %d ms after the kill%n", bodies.size(), failed.size(),
+      failed, ackedAtReconnect.get() - deliveredBeforeRecovery.get(), caughtUpMs);
   }
 
   @Test
