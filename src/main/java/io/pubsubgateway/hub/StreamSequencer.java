@@ -311,6 +311,10 @@ final class StreamSequencer {
     long from = check && next > 1 ? next - 1 : next;
     int limit = check ? options.historySize() + 1 : (int) Math.min(pending.firstKey() - from, Integer.MAX_VALUE);
     reading = true;
+    // what the check compares: this node's last message when the read was sent (live ones may follow
+    // while it is in flight, and the page would not show them)
+    long checkOffset = next - 1;
+    String checkMid = lastMid;
     history.read(channel, options, from, limit).onComplete(ar -> {
       reading = false;
       if (stopped) {
@@ -325,18 +329,18 @@ final class StreamSequencer {
         return;
       }
       failedReads = 0;
-      filled(ar.result(), check);
+      filled(ar.result(), check, checkOffset, checkMid);
     });
   }
 
-  private void filled(Page page, boolean check) {
+  private void filled(Page page, boolean check, long checkOffset, String checkMid) {
     if (!page.top().epoch().equals(epoch)) {
       resync("the stream's epoch changed from " + epoch + " to " + page.top().epoch() + " (its history was lost)");
       return;
     }
     List<Entry> entries = page.entries();
-    if (check && next > 1) {
-      String problem = checkLastDelivered(page);
+    if (check && checkOffset > 0) {
+      String problem = checkLastDelivered(page, checkOffset, checkMid);
       if (problem != null) {
         resync(problem);
         return;
@@ -369,8 +373,7 @@ final class StreamSequencer {
   }
 
   /** Why the stream no longer holds what this node delivered last, or null when it does. */
-  private String checkLastDelivered(Page page) {
-    long last = next - 1;
+  private String checkLastDelivered(Page page, long last, String lastMid) {
     if (page.top().offset() < last) {
       return "the stream ends at offset " + page.top().offset() + " but this node delivered up to " + last
         + " (a merge kept another side's stream)";

@@ -318,6 +318,18 @@ class StreamSequencerTest {
   }
 
   @Test
+  void liveMessagesDeliveredWhileARepositionReadIsInFlightAreNotMistakenForAFork() {
+    start(4, "e1");
+    live(5, "e1");
+    sequencer.reposition();
+    timers.advance(0);
+    live(6, "e1");                       // delivered after the read was sent
+    history.reads.pollFirst().promise.complete(page(5, "e1", stored(5)));  // the stream as it was then
+    assertEquals(List.of(), resyncs);
+    assertEquals(List.of(5L, 6L), delivered);
+  }
+
+  @Test
   void aFailedRepositionReadIsRetried() {
     start(4, "e1");
     live(5, "e1");

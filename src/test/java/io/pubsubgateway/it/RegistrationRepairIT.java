@@ -88,15 +88,27 @@ class RegistrationRepairIT {
    * Returns the first body that was not delivered.
    */
   private static int publishUntilDeaf(WsClient pub, WsClient sub, String channel, int n) {
-    for (int i = n; i < n + 200; i++) {
+    int deaf = publishUntilDeafOrNot(pub, sub, channel, n, 200);
+    if (deaf < 0) {
+      throw new AssertionError("the node kept receiving " + channel + " without its registration");
+    }
+    return deaf;
+  }
+
+  /** As {@link #publishUntilDeaf}, giving up after {@code tries}: then the next body to publish, negated. */
+  private static int publishUntilDeafOrNot(WsClient pub, WsClient sub, String channel, int n, int tries) {
+    for (int i = n; i < n + tries; i++) {
       pub.publish(channel, i);
+      JsonObject frame;
       try {
-        assertEquals(i, sub.next(Duration.ofMillis(500)).getInteger("body"));
+        frame = sub.next(Duration.ofMillis(500));
       } catch (AssertionError notDelivered) {
         return i;
       }
+      assertEquals(new JsonObject().put("type", "rec").put("body", i), new JsonObject().put("type", frame.getString("type"))
+        .put("body", frame.getValue("body")), frame.encode());
     }
-    throw new AssertionError("the node kept receiving " + channel + " without its registration");
+    return -(n + tries);
   }
 
   @Test
@@ -122,6 +134,7 @@ class RegistrationRepairIT {
         return false;
       }
     });
+    sub.assertNoFrame(300); // probes sent before the one that arrived were lost, not delayed
     assertEquals(0, Await.result(nodes.get(0).hub().checkRegistrations(nodes.get(0).clusterManager())),
       "nothing more to restore");
 
@@ -142,7 +155,12 @@ class RegistrationRepairIT {
     // publishing node 1 learns of the removal through a throttled entry event: publish until a message
     // does not arrive, then a few more, then restore; whatever reached node 0 meanwhile made its hub fill
     // the gaps before it from the history, so in every case the subscriber ends with 0..n in order
-    int firstLost = publishUntilDeaf(pub, sub, "hist.repair", 1);
+    // (rarely node 1 keeps sending for long: then the restore is checked without the deaf stretch)
+    int firstLost = publishUntilDeafOrNot(pub, sub, "hist.repair", 1, 100);
+    if (firstLost < 0) {
+      System.out.println("RegistrationRepairIT: node 1 kept sending hist.repair to node 0 for 100 messages");
+      firstLost = -firstLost;
+    }
     int last = firstLost + 2;
     for (int i = firstLost + 1; i <= last; i++) {
       pub.publish("hist.repair", i);
