@@ -97,10 +97,12 @@ describe('one gateway node', () => {
     const history = await c.history('hist.log', { limit: 2 });
     assert.equal(history.offset, start + 4);
     assert.equal(history.epoch, sub.epoch);
-    assert.deepEqual(history.messages, [
+    assert.ok(history.messages.every((m) => /^[0-9a-f]{12}$/.test(m.mid)), 'each message has its mid');
+    assert.deepEqual(history.messages.map(({ mid, ...rest }) => rest), [
       { offset: start + 3, body: 2, headers: { k: 'v2' } },
       { offset: start + 4, body: 3, headers: { k: 'v3' } },
     ]);
+    assert.equal(history.messages[1].mid, seen.messages[3].headers.mid, 'the same mid as the live message');
   });
 
   test('presence lists both subscribers; join and leave reach the one that stays', async () => {

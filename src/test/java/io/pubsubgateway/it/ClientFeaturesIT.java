@@ -12,17 +12,14 @@ import io.pubsubgateway.client.PresenceEntry;
 import io.pubsubgateway.client.ReconnectPolicy;
 import io.pubsubgateway.client.Subscription;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.Http;
 import io.pubsubgateway.testing.Received;
 import io.pubsubgateway.testing.TestConfig;
-import io.pubsubgateway.testing.TestTokens;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,58 +43,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClientFeaturesIT {
   private static final String KEY = "api-key-for-tests-0123456789";
-  private static final List<GatewayNode> nodes = new ArrayList<>();
-  private static Vertx vertx;
-  private static TestTokens tokens;
-  private final List<GatewayClient> open = new ArrayList<>();
-
-  @BeforeAll
-  static void startCluster() {
-    String cluster = TestConfig.uniqueClusterName();
-    JsonArray rules = new JsonArray()
-      .add(TestConfig.rule("feat.*", "token", "token").put("presence", true).put("joinLeave", true)
-        .put("history", new JsonObject().put("size", 1000).put("ttl", "5m")).put("recovery", true))
-      .add(TestConfig.rule("tiny.*", "token", "token")
-        .put("history", new JsonObject().put("size", 5).put("ttl", "5m")).put("recovery", true))
-      .add(TestConfig.rule("plain.*", "token", "token"));
-    for (int i = 0; i < 2; i++) {
-      nodes.add(Await.result(GatewayNode.start(TestConfig.config(cluster, rules, "api.enabled=true", "api.keys=" + KEY)),
-        Duration.ofSeconds(60)));
-    }
-    Await.until("2 members", () -> nodes.get(0).clusterManager().getNodes().size() == 2);
-    vertx = Vertx.vertx();
-    tokens = new TestTokens(vertx);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (vertx != null) {
-      Await.result(vertx.close());
-    }
-    for (GatewayNode node : nodes) {
-      Await.result(node.stop(), Duration.ofSeconds(30));
-    }
-  }
-
-  @AfterEach
-  void closeClients() {
-    open.forEach(c -> Await.result(c.close()));
-    Await.until("connections closed", () -> nodes.stream().allMatch(n -> n.connections() == 0));
-  }
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.of(2, new JsonArray()
+    .add(TestConfig.rule("feat.*", "token", "token").put("presence", true).put("joinLeave", true)
+      .put("history", new JsonObject().put("size", 1000).put("ttl", "5m")).put("recovery", true))
+    .add(TestConfig.rule("tiny.*", "token", "token")
+      .put("history", new JsonObject().put("size", 5).put("ttl", "5m")).put("recovery", true))
+    .add(TestConfig.rule("plain.*", "token", "token")), "api.enabled=true", "api.keys=" + KEY);
 
   private static String url(int node) {
-    return "ws://127.0.0.1:" + nodes.get(node).port() + "/ws";
+    return "ws://127.0.0.1:" + cluster.node(node).port() + "/ws";
   }
 
   /** A connected client of {@code user} trying the given nodes in order, retrying after {@code retry}. */
   private GatewayClient client(String user, Duration retry, int... to) {
-    GatewayClientOptions options = new GatewayClientOptions().setToken(tokens.any(user))
+    GatewayClientOptions options = new GatewayClientOptions().setToken(cluster.tokens().any(user))
       .setReconnectPolicy(new ReconnectPolicy(retry, retry, ReconnectPolicy.UNLIMITED, 0));
     for (int n : to) {
       options.addUrl(url(n));
     }
-    GatewayClient c = GatewayClient.create(vertx, options);
-    open.add(c);
+    GatewayClient c = GatewayClient.create(cluster.clients(), options);
+    cluster.track(c);
     Await.result(c.connect());
     return c;
   }
@@ -108,7 +74,7 @@ class ClientFeaturesIT {
 
   /** Closes every connection of {@code user} with 4004 (the client may reconnect), through the server API. */
   private static void disconnect(String user) {
-    Http.Response r = Http.send(nodes.get(0).port(), "POST", "/api/disconnect",
+    Http.Response r = Http.send(cluster.node(0).port(), "POST", "/api/disconnect",
       new JsonObject().put("user", user).put("reconnect", true).encode(), "X-API-Key", KEY);
     assertEquals(1, r.json().getInteger("disconnected"), r.body());
   }
@@ -122,7 +88,7 @@ class ClientFeaturesIT {
     Await.until("both present", () -> Await.result(bob.presence("feat.room")).size() == 2);
     List<PresenceEntry> present = Await.result(alice.presence("feat.room"));
     assertEquals(List.of("alice", "bob"), present.stream().map(PresenceEntry::user).toList());
-    assertEquals(List.of(nodes.get(0).nodeId(), nodes.get(1).nodeId()), present.stream().map(PresenceEntry::node).toList());
+    assertEquals(List.of(cluster.node(0).nodeId(), cluster.node(1).nodeId()), present.stream().map(PresenceEntry::node).toList());
     assertNotEquals(present.get(0).client(), present.get(1).client());
 
     for (int i = 0; i < 3; i++) {

@@ -2,9 +2,8 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.Registrations;
-import io.pubsubgateway.testing.TestConfig;
-import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,9 +11,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,47 +29,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * counts, cluster registrations per node, backend interplay, a node leaving.
  */
 class ClusterFanoutIT {
-  private static final List<GatewayNode> nodes = new ArrayList<>();
-  private static String clusterName;
-  private static Vertx clients;
-  private static TestTokens tokens;
-
-  @BeforeAll
-  static void startCluster() {
-    clusterName = TestConfig.uniqueClusterName();
-    for (int i = 0; i < 3; i++) {
-      nodes.add(startNode());
-    }
-    Await.until("3 members", () -> nodes.get(0).clusterManager().getNodes().size() == 3);
-    clients = Vertx.vertx();
-    tokens = new TestTokens(clients);
-  }
-
-  private static GatewayNode startNode() {
-    return Await.result(GatewayNode.start(TestConfig.config(clusterName, new JsonArray(), "limits.replyTimeoutMs=1500")),
-      Duration.ofSeconds(60));
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (clients != null) {
-      Await.result(clients.close());
-    }
-    for (GatewayNode node : nodes) {
-      Await.result(node.stop(), Duration.ofSeconds(30));
-    }
-  }
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.of(3, new JsonArray(), "limits.replyTimeoutMs=1500");
 
   private static int port(int node) {
-    return nodes.get(node).port();
+    return cluster.port(node);
   }
 
   private static void awaitRegistrations(String address, int expected) {
-    Registrations.await(nodes, address, expected);
+    Registrations.await(cluster.nodes(), address, expected);
   }
 
   private WsClient client(int node) {
-    return WsClient.connect(clients, port(node), tokens.any("user-" + node));
+    return WsClient.connect(cluster.clients(), port(node), cluster.tokens().any("user-" + node));
   }
 
   @Test
@@ -153,7 +123,7 @@ class ClusterFanoutIT {
     a.subscribe("backend.news");
     awaitRegistrations("backend.news", 1);
     // a backend on node C publishes on the event bus, with a header
-    nodes.get(2).vertx().eventBus().publish("backend.news", new JsonObject().put("title", "hello"),
+    cluster.node(2).vertx().eventBus().publish("backend.news", new JsonObject().put("title", "hello"),
       new DeliveryOptions().addHeader("source", "backend"));
     assertEquals(new JsonObject().put("type", "rec").put("address", "backend.news")
       .put("body", new JsonObject().put("title", "hello"))
@@ -161,7 +131,7 @@ class ClusterFanoutIT {
 
     // a backend consumer on node B receives what a client on node A publishes
     BlockingQueue<Message<Object>> received = new LinkedBlockingQueue<>();
-    MessageConsumer<Object> consumer = nodes.get(1).vertx().eventBus().consumer("backend.in", received::add);
+    MessageConsumer<Object> consumer = cluster.node(1).vertx().eventBus().consumer("backend.in", received::add);
     Await.result(consumer.completion());
     awaitRegistrations("backend.in", 1);
     a.send(new JsonObject().put("type", "publish").put("address", "backend.in")
@@ -176,7 +146,7 @@ class ClusterFanoutIT {
 
   @Test
   void sendReachesOneBackendConsumerAndItsReplyOrFailureComesBackToTheSenderOnly() {
-    MessageConsumer<Object> echo = nodes.get(2).vertx().eventBus().consumer("svc.echo", m -> {
+    MessageConsumer<Object> echo = cluster.node(2).vertx().eventBus().consumer("svc.echo", m -> {
       if ("fail".equals(m.body())) {
         m.fail(42, "refused by the service");
       } else if (!"silent".equals(m.body())) {
@@ -209,7 +179,7 @@ class ClusterFanoutIT {
       .put("replyAddress", "x".repeat(37)).put("id", 7));
     assertEquals("invalid_frame", a.next().getString("body"));
 
-    WsClient readOnly = WsClient.connect(clients, port(0), tokens.token("reader", List.of("*"), List.of()));
+    WsClient readOnly = WsClient.connect(cluster.clients(), port(0), cluster.tokens().token("reader", List.of("*"), List.of()));
     readOnly.send(new JsonObject().put("type", "send").put("address", "svc.echo").put("body", 1).put("replyAddress", "r-5"));
     assertEquals("access_denied", readOnly.next().getString("body"));
     other.assertNoFrame(200);
@@ -221,17 +191,15 @@ class ClusterFanoutIT {
 
   @Test
   void aNodeShuttingDownClosesItsClientsWith1001AndTheOthersKeepServing() {
-    GatewayNode leaving = startNode();
-    nodes.add(leaving);
+    GatewayNode leaving = cluster.startNode();
     String channel = "fanout.leaving";
-    WsClient onLeaving = WsClient.connect(clients, leaving.port(), tokens.any("leaver"));
+    WsClient onLeaving = WsClient.connect(cluster.clients(), leaving.port(), cluster.tokens().any("leaver"));
     onLeaving.subscribe(channel);
     WsClient onA = client(0);
     onA.subscribe(channel);
     awaitRegistrations(channel, 2);
 
-    Await.result(leaving.stop(), Duration.ofSeconds(30));
-    nodes.remove(leaving);
+    cluster.stopNode(leaving);
     assertEquals(1001, onLeaving.awaitClose(Duration.ofSeconds(10)));
     awaitRegistrations(channel, 1);
 

@@ -12,21 +12,20 @@ import io.pubsubgateway.history.HistoryStore.Page;
 import io.pubsubgateway.history.HistoryStore.Position;
 import io.pubsubgateway.history.StreamExpiry;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.TestConfig;
-import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.lang.management.ManagementFactory;
@@ -53,15 +52,11 @@ class HistoryExpiryIT {
   private static final int TTL = 2;
   /** How long an unused stream may live: ttl + grace, plus Hazelcast's expiry scan (a second or two). */
   private static final Duration EXPIRY_WAIT = Duration.ofSeconds(StreamExpiry.idleSeconds(TTL) + 15);
-  private static final List<GatewayNode> nodes = new ArrayList<>();
   private static final List<HazelcastInstance> hzs = new ArrayList<>();
   private static final List<HazelcastHistoryStore> stores = new ArrayList<>();
   private static final AtomicInteger IDS = new AtomicInteger();
   private static ChannelOptions shortLived;
   private static ChannelOptions longLived;
-  private static Vertx clients;
-  private static TestTokens tokens;
-  private final List<WsClient> open = new ArrayList<>();
 
   /**
    * Hazelcast keeps replica versions per ringbuffer namespace and partition until its anti-entropy task (every
@@ -70,49 +65,34 @@ class HistoryExpiryIT {
    */
   private static final String SYNC_INTERVAL_PROPERTY = "hazelcast.partition.backup.sync.interval";
 
+  static {
+    System.setProperty(SYNC_INTERVAL_PROPERTY, "5"); // read when the nodes start
+  }
+
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.of(2, new JsonArray()
+    .add(TestConfig.rule("exp.*", "token", "token")
+      .put("history", new JsonObject().put("size", 10).put("ttl", TTL + "s")).put("recovery", true))
+    .add(TestConfig.rule("long.*", "token", "token")
+      .put("history", new JsonObject().put("size", 10).put("ttl", "5m")).put("recovery", true)));
+
   @BeforeAll
-  static void startCluster() {
-    System.setProperty(SYNC_INTERVAL_PROPERTY, "5");
-    String cluster = TestConfig.uniqueClusterName();
-    JsonArray rules = new JsonArray()
-      .add(TestConfig.rule("exp.*", "token", "token")
-        .put("history", new JsonObject().put("size", 10).put("ttl", TTL + "s")).put("recovery", true))
-      .add(TestConfig.rule("long.*", "token", "token")
-        .put("history", new JsonObject().put("size", 10).put("ttl", "5m")).put("recovery", true));
-    for (int i = 0; i < 2; i++) {
-      GatewayNode node = Await.result(GatewayNode.start(TestConfig.config(cluster, rules)), Duration.ofSeconds(60));
-      nodes.add(node);
+  static void stores() {
+    for (GatewayNode node : cluster.nodes()) {
       hzs.add(((HazelcastClusterManager) node.clusterManager()).getHazelcastInstance());
       stores.add((HazelcastHistoryStore) node.hub().publisher().history());
     }
-    Await.until("2 members", () -> nodes.get(0).clusterManager().getNodes().size() == 2);
-    shortLived = nodes.get(0).hub().publisher().options("exp.x");
-    longLived = nodes.get(0).hub().publisher().options("long.x");
-    clients = Vertx.vertx();
-    tokens = new TestTokens(clients);
+    shortLived = cluster.node(0).hub().publisher().options("exp.x");
+    longLived = cluster.node(0).hub().publisher().options("long.x");
   }
 
   @AfterAll
-  static void stopCluster() {
-    if (clients != null) {
-      Await.result(clients.close());
-    }
-    for (GatewayNode node : nodes) {
-      Await.result(node.stop(), Duration.ofSeconds(30));
-    }
+  static void clearProperty() {
     System.clearProperty(SYNC_INTERVAL_PROPERTY);
   }
 
-  @AfterEach
-  void closeClients() {
-    open.forEach(WsClient::close);
-    Await.until("connections closed", () -> nodes.stream().allMatch(n -> n.connections() == 0));
-  }
-
   private WsClient client(int node) {
-    WsClient c = WsClient.connect(clients, nodes.get(node).port(), tokens.any("user" + IDS.incrementAndGet()));
-    open.add(c);
-    return c;
+    return cluster.client(node, "user" + IDS.incrementAndGet());
   }
 
   private static JsonObject register(WsClient c, String channel, JsonObject headers) {
@@ -131,7 +111,7 @@ class HistoryExpiryIT {
   /** {@code action} run on a context of {@code node}'s Vert.x, its result awaited. */
   private static <T> T on(int node, java.util.function.Supplier<Future<T>> action) {
     Promise<T> promise = Promise.promise();
-    nodes.get(node).vertx().runOnContext(v -> action.get().onComplete(promise));
+    cluster.node(node).vertx().runOnContext(v -> action.get().onComplete(promise));
     return Await.result(promise.future());
   }
 
@@ -166,7 +146,7 @@ class HistoryExpiryIT {
     JsonObject ack = register(sub, channel, null);
     String epoch = ack.getString("epoch");
     assertEquals(0, ack.getLong("offset"), "a subscribe creates the stream: " + ack.encode());
-    Position published = Await.result(nodes.get(1).hub().publisher().publish(channel, "one", null));
+    Position published = Await.result(cluster.node(1).hub().publisher().publish(channel, "one", null));
     assertEquals(new Position(1, epoch), published);
     JsonObject rec = sub.next();
     assertEquals("1", rec.getJsonObject("headers").getString("offset"));
@@ -197,7 +177,7 @@ class HistoryExpiryIT {
     assertNotEquals(epoch, newEpoch);
     assertEquals(0, resumed.getLong("offset"));
     back.assertNoFrame(100);
-    Position first = Await.result(nodes.get(0).hub().publisher().publish(channel, "again", null));
+    Position first = Await.result(cluster.node(0).hub().publisher().publish(channel, "again", null));
     assertEquals(new Position(1, newEpoch), first, "offsets restart at 1 in the new epoch");
     assertEquals("again", back.next().getString("body"));
     assertEquals(Set.of(ringbuffer(shortLived, newEpoch, channel)), ringbuffersOf(0, channel));
@@ -231,7 +211,7 @@ class HistoryExpiryIT {
       assertEquals(keptEpoch, on(node, () -> stores.get(node).top(kept, shortLived)).epoch());
       assertEquals(new Position(positions.size(), activeEpoch), on(node, () -> stores.get(node).top(active, shortLived)));
     }
-    Await.result(nodes.get(1).hub().publisher().publish(kept, "late", null));
+    Await.result(cluster.node(1).hub().publisher().publish(kept, "late", null));
     JsonObject rec = sub.next();
     assertEquals("late", rec.getString("body"));
     assertEquals(keptEpoch, rec.getJsonObject("headers").getString("epoch"), "the subscriber's stream is still the same");
@@ -367,7 +347,7 @@ class HistoryExpiryIT {
         }
       });
     };
-    nodes.get(node).vertx().runOnContext(v -> {
+    cluster.node(node).vertx().runOnContext(v -> {
       for (int w = 0; w < window; w++) {
         step[0].run();
       }

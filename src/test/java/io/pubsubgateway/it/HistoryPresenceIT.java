@@ -2,17 +2,14 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.Http;
 import io.pubsubgateway.testing.TestConfig;
-import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,51 +26,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hazelcast on loopback) with real WebSocket clients.
  */
 class HistoryPresenceIT {
-  private static final List<GatewayNode> nodes = new ArrayList<>();
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final String API_KEY = "presence-api-key-0123456789";
-  private static Vertx clients;
-  private static TestTokens tokens;
-  private final List<WsClient> open = new ArrayList<>();
-
-  @BeforeAll
-  static void startCluster() {
-    String cluster = TestConfig.uniqueClusterName();
-    JsonArray rules = new JsonArray()
-      .add(TestConfig.rule("hist.*", "token", "token").put("history", new JsonObject().put("size", 1000).put("ttl", "5m"))
-        .put("recovery", true))
-      .add(TestConfig.rule("room.*", "token", "token").put("presence", true).put("joinLeave", true))
-      .add(TestConfig.rule("small.*", "token", "token").put("history", new JsonObject().put("size", 3).put("ttl", "5m"))
-        .put("recovery", true))
-      .add(TestConfig.rule("plain.*", "token", "token"));
-    for (int i = 0; i < 3; i++) {
-      nodes.add(Await.result(GatewayNode.start(TestConfig.config(cluster, rules, "api.enabled=true",
-        "api.keys=" + API_KEY)), Duration.ofSeconds(60)));
-    }
-    Await.until("3 members", () -> nodes.get(0).clusterManager().getNodes().size() == 3);
-    clients = Vertx.vertx();
-    tokens = new TestTokens(clients);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (clients != null) {
-      Await.result(clients.close());
-    }
-    for (GatewayNode node : nodes) {
-      Await.result(node.stop(), Duration.ofSeconds(30));
-    }
-  }
-
-  @AfterEach
-  void closeClients() {
-    open.forEach(WsClient::close);
-    Await.until("connections closed", () -> nodes.stream().allMatch(n -> n.connections() == 0));
-  }
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.of(3, new JsonArray()
+    .add(TestConfig.rule("hist.*", "token", "token").put("history", new JsonObject().put("size", 1000).put("ttl", "5m"))
+      .put("recovery", true))
+    .add(TestConfig.rule("room.*", "token", "token").put("presence", true).put("joinLeave", true))
+    .add(TestConfig.rule("small.*", "token", "token").put("history", new JsonObject().put("size", 3).put("ttl", "5m"))
+      .put("recovery", true))
+    .add(TestConfig.rule("plain.*", "token", "token")), "api.enabled=true",
+    "api.keys=" + API_KEY);
 
   private WsClient client(int node, String user) {
-    WsClient c = WsClient.connect(clients, nodes.get(node).port(), tokens.any(user));
-    open.add(c);
+    WsClient c = WsClient.connect(cluster.clients(), cluster.node(node).port(), cluster.tokens().any(user));
+    cluster.track(c);
     return c;
   }
 
@@ -246,9 +213,9 @@ class HistoryPresenceIT {
       first);
     assertEquals(3, messages.getJsonObject(1).getInteger("body"));
 
-    WsClient stranger = WsClient.connect(clients, nodes.get(1).port(), tokens.token("stranger", List.of("other.*"),
+    WsClient stranger = WsClient.connect(cluster.clients(), cluster.node(1).port(), cluster.tokens().token("stranger", List.of("other.*"),
       List.of()));
-    open.add(stranger);
+    cluster.track(stranger);
     assertEquals("access_denied", request(stranger, "history", channel, null).getString("body"));
     assertEquals("not_available", request(pub, "history", "plain.x", null).getString("body"));
     assertEquals("not_available", request(pub, "presence", "plain.x", null).getString("body"));
@@ -264,17 +231,17 @@ class HistoryPresenceIT {
     register(b, channel, null);
     register(c, channel, null);
     Await.until("3 present", () -> users(request(a, "presence", channel, null)).equals(List.of("alice", "bob", "carol")));
-    Http.Response api = Http.get(nodes.get(1).port(), "/api/presence?channel=" + channel, "X-API-Key", API_KEY);
+    Http.Response api = Http.get(cluster.node(1).port(), "/api/presence?channel=" + channel, "X-API-Key", API_KEY);
     assertEquals(200, api.status(), api.body());
     assertEquals(List.of("alice", "bob", "carol"), api.json().getJsonArray("clients").stream()
       .map(o -> ((JsonObject) o).getString("user")).toList());
     assertEquals(channel, api.json().getString("channel"));
-    Http.Response none = Http.get(nodes.get(1).port(), "/api/presence?channel=plain.x", "X-API-Key", API_KEY);
+    Http.Response none = Http.get(cluster.node(1).port(), "/api/presence?channel=plain.x", "X-API-Key", API_KEY);
     assertEquals(400, none.status());
     assertEquals("not_available", none.json().getString("error"));
     JsonObject entry = request(c, "presence", channel, null).getJsonObject("body").getJsonArray("clients").getJsonObject(0);
     assertEquals("alice", entry.getString("user"));
-    assertEquals(nodes.get(0).nodeId(), entry.getString("node"));
+    assertEquals(cluster.node(0).nodeId(), entry.getString("node"));
     assertFalse(entry.getString("client").isEmpty());
 
     b.close();

@@ -2,19 +2,16 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.Http;
 import io.pubsubgateway.testing.TestConfig;
-import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,23 +24,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class QuorumIT {
   private static final String KEY = "api-key-for-tests-0123456789";
-  private static final String CLUSTER = TestConfig.uniqueClusterName();
-  private static final List<GatewayNode> nodes = new ArrayList<>();
-  private static final Vertx vertx = Vertx.vertx();
-  private static final TestTokens tokens = new TestTokens(vertx);
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.of(0, new JsonArray().add(TestConfig.rule("q.*", "all", "all")),
+    "cluster.minMembers=2", "api.enabled=true", "api.keys=" + KEY);
 
   private static GatewayNode start() {
-    GatewayNode node = Await.result(GatewayNode.start(TestConfig.config(CLUSTER, new JsonArray()
-        .add(TestConfig.rule("q.*", "all", "all")), "cluster.minMembers=2", "api.enabled=true", "api.keys=" + KEY)),
-      Duration.ofSeconds(60));
-    nodes.add(node);
-    return node;
+    return cluster.startNode();
   }
 
-  @AfterAll
-  static void stopAll() {
-    nodes.forEach(n -> Await.result(n.stop(), Duration.ofSeconds(30)));
-    Await.result(vertx.close());
+  private static WsClient connect(GatewayNode node, String user) {
+    return cluster.track(WsClient.connect(cluster.clients(), node.port(), cluster.tokens().any(user)));
+  }
+
+  private static int rejected(GatewayNode node) {
+    return WsClient.rejectedStatus(cluster.clients(), node.port(), "/ws", cluster.tokens().any("u"), null);
   }
 
   private static JsonObject readiness(GatewayNode node) {
@@ -70,26 +64,25 @@ class QuorumIT {
     GatewayNode a = start();
     String quorumLost = "no cluster quorum: 1 of at least 2 members (cluster.minMembers)";
     assertEquals(quorumLost, notReadyReason(a), "alone, the first node has no quorum");
-    assertEquals(503, WsClient.rejectedStatus(vertx, a.port(), "/ws", tokens.any("u"), null));
+    assertEquals(503, rejected(a));
     assertEquals("DOWN", readiness(a).getString("status"));
 
     GatewayNode b = start();
     Await.until("a ready with b", Duration.ofSeconds(10), () -> notReadyReason(a) == null);
     assertEquals(1.0, Http.metrics(a.port()).get("pubsub_gateway_cluster_quorum"));
-    WsClient sub = WsClient.connect(vertx, a.port(), tokens.any("sub"));
+    WsClient sub = connect(a, "sub");
     sub.subscribe("q.room");
-    WsClient pub = WsClient.connect(vertx, b.port(), tokens.any("pub"));
+    WsClient pub = connect(b, "pub");
     pub.publish("q.room", "before");
     assertEquals("before", sub.next().getString("body"));
 
     long stopping = System.nanoTime();
-    Await.result(b.stop(), Duration.ofSeconds(30));
-    nodes.remove(b);
+    cluster.stopNode(b);
     long stoppedMs = (System.nanoTime() - stopping) / 1_000_000;
     assertEquals(4005, sub.awaitClose(Duration.ofSeconds(5)), "closed within 5 s of the member leaving");
     long closedMs = (System.nanoTime() - stopping) / 1_000_000;
     assertEquals(quorumLost, notReadyReason(a));
-    assertEquals(503, WsClient.rejectedStatus(vertx, a.port(), "/ws", tokens.any("u"), null));
+    assertEquals(503, rejected(a));
     Http.Response refused = apiPublish(a, "q.room");
     assertEquals(503, refused.status(), refused.body());
     assertEquals("quorum_lost", refused.json().getString("error"));
@@ -99,9 +92,9 @@ class QuorumIT {
     GatewayNode c = start();
     Await.until("a serves again once c joined", Duration.ofSeconds(10), () -> notReadyReason(a) == null);
     assertEquals(200, apiPublish(a, "q.other").status());
-    WsClient again = WsClient.connect(vertx, a.port(), tokens.any("sub"));
+    WsClient again = connect(a, "sub");
     again.subscribe("q.room");
-    WsClient pubC = WsClient.connect(vertx, c.port(), tokens.any("pub"));
+    WsClient pubC = connect(c, "pub");
     pubC.publish("q.room", "after");
     assertEquals("after", again.next().getString("body"));
     System.out.printf("QuorumIT: b stopped in %d ms, a's client closed with 4005 %d ms after the stop began%n",

@@ -2,18 +2,15 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.Http;
 import io.pubsubgateway.testing.Http.Response;
 import io.pubsubgateway.testing.TestConfig;
-import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,57 +30,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerApiIT {
   private static final String KEY = "api-key-for-tests-0123456789";
   private static final String[] AUTH = {"X-API-Key", KEY};
-  private static final List<GatewayNode> nodes = new ArrayList<>();
-  private static GatewayNode apiOff;
-  private static Vertx clients;
-  private static TestTokens tokens;
-  private final List<WsClient> open = new ArrayList<>();
-
-  @BeforeAll
-  static void startCluster() {
-    String cluster = TestConfig.uniqueClusterName();
-    JsonArray rules = new JsonArray().add(TestConfig.rule("closed.*", "all", "none"));
-    for (int i = 0; i < 2; i++) {
-      nodes.add(Await.result(GatewayNode.start(TestConfig.config(cluster, rules, "api.enabled=true",
-        "api.keys=" + KEY + ",second-key-0123456789", "api.maxBodyBytes=2048")), Duration.ofSeconds(60)));
-    }
-    Await.until("2 members", () -> nodes.get(0).clusterManager().getNodes().size() == 2);
-    apiOff = Await.result(GatewayNode.start(TestConfig.config(null, rules)), Duration.ofSeconds(60));
-    clients = Vertx.vertx();
-    tokens = new TestTokens(clients);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (clients != null) {
-      Await.result(clients.close());
-    }
-    for (GatewayNode node : nodes) {
-      Await.result(node.stop(), Duration.ofSeconds(30));
-    }
-    if (apiOff != null) {
-      Await.result(apiOff.stop(), Duration.ofSeconds(30));
-    }
-  }
-
-  @AfterEach
-  void closeClients() {
-    open.forEach(WsClient::close);
-    Await.until("connections closed", () -> nodes.stream().allMatch(n -> n.connections() == 0));
-  }
+  private static final JsonArray RULES = new JsonArray().add(TestConfig.rule("closed.*", "all", "none"));
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.of(2, RULES, "api.enabled=true",
+    "api.keys=" + KEY + ",second-key-0123456789", "api.maxBodyBytes=2048");
+  /** A standalone node with the API disabled. */
+  @RegisterExtension
+  static final GatewayCluster apiOff = GatewayCluster.standalone(RULES);
 
   private WsClient client(int node, String user) {
-    WsClient c = WsClient.connect(clients, nodes.get(node).port(), tokens.any(user));
-    open.add(c);
-    return c;
+    return cluster.client(node, user);
   }
 
   private static Response post(int node, String call, JsonObject body) {
-    return Http.send(nodes.get(node).port(), "POST", "/api/" + call, body.encode(), AUTH);
+    return Http.send(cluster.node(node).port(), "POST", "/api/" + call, body.encode(), AUTH);
   }
 
   private static Response get(int node, String call) {
-    return Http.get(nodes.get(node).port(), "/api/" + call, AUTH);
+    return Http.get(cluster.node(node).port(), "/api/" + call, AUTH);
   }
 
   @Test
@@ -105,7 +69,7 @@ class ServerApiIT {
     WsClient b = client(1, "bob");
     a.subscribe("api.b1");
     b.subscribe("api.b2");
-    Response r = Http.send(nodes.get(1).port(), "POST", "/api/broadcast",
+    Response r = Http.send(cluster.node(1).port(), "POST", "/api/broadcast",
       new JsonObject().put("channels", new JsonArray().add("api.b1").add("api.b2").add("api.b1")).put("data", "hi")
         .encode(), "Authorization", "apikey second-key-0123456789");
     assertEquals(new JsonObject().put("published", 2), r.json());
@@ -138,12 +102,12 @@ class ServerApiIT {
     assertEquals(2, infoNodes.size());
     for (int i = 0; i < 2; i++) {
       JsonObject n = infoNodes.getJsonObject(i);
-      boolean isA = n.getString("id").equals(nodes.get(0).nodeId());
+      boolean isA = n.getString("id").equals(cluster.node(0).nodeId());
       assertEquals(isA, n.getBoolean("self"), n.encode());
       assertEquals(isA ? 2 : 1, n.getInteger("connections"), n.encode());
       assertEquals(isA ? 2 : 2, n.getInteger("subscriptions"), n.encode());
       assertEquals(isA ? 1 : 2, n.getInteger("channels"), n.encode());
-      assertEquals("127.0.0.1:" + nodes.get(isA ? 0 : 1).port(), n.getString("address"));
+      assertEquals("127.0.0.1:" + cluster.node(isA ? 0 : 1).port(), n.getString("address"));
       assertTrue(n.getBoolean("ready"));
     }
   }
@@ -192,7 +156,7 @@ class ServerApiIT {
     if (key != null) {
       headers.addAll(List.of("X-API-Key", key.equals("KEY") ? KEY : key));
     }
-    Response r = Http.send(nodes.get(0).port(), method, path, body, headers.toArray(String[]::new));
+    Response r = Http.send(cluster.node(0).port(), method, path, body, headers.toArray(String[]::new));
     assertEquals(status, r.status(), name + ": " + r.body());
     assertEquals(error, r.json().getString("error"), r.body());
     assertFalse(r.json().getString("message").isEmpty());
@@ -201,7 +165,7 @@ class ServerApiIT {
   @Test
   void oversizeBodyIs400AndTheNodeKeepsServing() {
     String big = new JsonObject().put("channel", "a").put("data", "x".repeat(4096)).encode();
-    Response r = Http.send(nodes.get(0).port(), "POST", "/api/publish", big, AUTH);
+    Response r = Http.send(cluster.node(0).port(), "POST", "/api/publish", big, AUTH);
     assertEquals(400, r.status(), r.body());
     assertEquals("body_too_large", r.json().getString("error"));
     assertEquals(200, post(0, "publish", new JsonObject().put("channel", "a").put("data", 1)).status());
@@ -209,13 +173,13 @@ class ServerApiIT {
 
   @Test
   void aDisabledApiIs404() {
-    Response r = Http.send(apiOff.port(), "POST", "/api/publish", "{}", AUTH);
+    Response r = Http.send(apiOff.port(0), "POST", "/api/publish", "{}", AUTH);
     assertEquals(404, r.status());
   }
 
   @Test
   void metricsCountersMoveByTheRightAmounts() {
-    int port = nodes.get(0).port();
+    int port = cluster.node(0).port();
     Map<String, Double> before = Http.metrics(port);
     WsClient sub = client(0, "m1");
     WsClient pub = client(0, "m2");
@@ -230,7 +194,7 @@ class ServerApiIT {
     assertEquals("access_denied", pub.next().getString("body"));
     post(0, "publish", new JsonObject().put("channel", "met.x").put("data", "api"));  // 1 rec out
     sub.next();
-    assertEquals(401, WsClient.rejectedStatus(clients, port, "/ws", null, null));
+    assertEquals(401, WsClient.rejectedStatus(cluster.clients(), port, "/ws", null, null));
     Map<String, Double> during = Http.metrics(port);
     assertDelta(before, during, "pubsub_gateway_connections_opened_total", 2);
     assertDelta(before, during, "pubsub_gateway_connections", 2);
@@ -251,7 +215,7 @@ class ServerApiIT {
 
     sub.close();
     pub.close();
-    Await.until("closed", () -> nodes.get(0).connections() == 0);
+    Await.until("closed", () -> cluster.node(0).connections() == 0);
     Map<String, Double> after = Http.metrics(port);
     assertDelta(before, after, "pubsub_gateway_connections_closed_total{reason=\"client\"}", 2);
     assertDelta(before, after, "pubsub_gateway_subscriptions", 0);
