@@ -39,7 +39,9 @@ public final class BenchMain implements Callable<Integer> {
 
   /** Options every scenario has. */
   static class Common {
-    @Option(names = "--systems", split = ",", description = "Systems to measure (default: all): ${COMPLETION-CANDIDATES}")
+    @Option(names = "--systems", split = ",", description = "Systems to measure, comma-separated: " + Systems.LISTED
+      + " (all of them unless the scenario's description says otherwise); also gateway-N and bridge-N for N nodes, "
+      + "gateway-history and gateway-history-N")
     List<String> systems = new ArrayList<>(Systems.names());
 
     @Option(names = "--results", description = "Results folder (default: ${DEFAULT-VALUE})", defaultValue = "target/bench-results")
@@ -142,7 +144,8 @@ public final class BenchMain implements Callable<Integer> {
 
   @Command(name = "channels", mixinStandardHelpOptions = true,
     description = "C channels with a few subscribers each and publishers on all of them: highest delivered rate with zero "
-      + "loss and p99 <= 100 ms, latency at half that rate and at a fixed load.")
+      + "loss and p99 <= 100 ms, latency at half that rate and at a fixed load (default systems: all but raw-vertx, "
+      + "which has no channels).")
   static final class ChannelsCommand extends SearchOptions implements Callable<Integer> {
     @Option(names = "--channels", defaultValue = "100", description = "Channels (default: ${DEFAULT-VALUE})")
     int channels;

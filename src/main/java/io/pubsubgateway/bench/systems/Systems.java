@@ -11,7 +11,9 @@ import java.util.List;
  * {@code basePort + i}. Stateless and thread-safe.
  */
 public final class Systems {
-  private static final List<String> NAMES = List.of("gateway", "gateway-3", "raw-vertx", "bridge", "bridge-3", "nats");
+  /** The systems a full comparison runs, as listed in {@code --help}; {@link #names()} must match it. */
+  public static final String LISTED = "gateway, gateway-3, raw-vertx, bridge, bridge-3, nats";
+  private static final List<String> NAMES = List.of(LISTED.split(", "));
 
   private Systems() {
   }
