@@ -96,16 +96,7 @@ class HistoryExpiryIT {
   }
 
   private static JsonObject register(WsClient c, String channel, JsonObject headers) {
-    String id = "r" + IDS.incrementAndGet();
-    JsonObject frame = new JsonObject().put("type", "register").put("address", channel).put("id", id);
-    if (headers != null) {
-      frame.put("headers", headers);
-    }
-    c.send(frame);
-    JsonObject ack = c.next();
-    assertEquals("ack", ack.getString("type"), ack.encode());
-    assertEquals(id, ack.getString("id"));
-    return ack;
+    return c.register(channel, headers);
   }
 
   /** {@code action} run on a context of {@code node}'s Vert.x, its result awaited. */

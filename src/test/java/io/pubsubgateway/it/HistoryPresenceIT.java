@@ -44,18 +44,8 @@ class HistoryPresenceIT {
     return c;
   }
 
-  /** Sends a register with an id (and {@code headers}), returns the ack. */
   private static JsonObject register(WsClient c, String channel, JsonObject headers) {
-    String id = "r" + IDS.incrementAndGet();
-    JsonObject frame = new JsonObject().put("type", "register").put("address", channel).put("id", id);
-    if (headers != null) {
-      frame.put("headers", headers);
-    }
-    c.send(frame);
-    JsonObject ack = c.next();
-    assertEquals("ack", ack.getString("type"), ack.encode());
-    assertEquals(id, ack.getString("id"));
-    return ack;
+    return c.register(channel, headers);
   }
 
   private static JsonObject since(long offset, String epoch) {

@@ -9,6 +9,7 @@ import io.pubsubgateway.testing.TestConfig;
 import io.pubsubgateway.testing.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,10 +33,12 @@ class ServerApiIT {
   private static final String[] AUTH = {"X-API-Key", KEY};
   private static final JsonArray RULES = new JsonArray().add(TestConfig.rule("closed.*", "all", "none"));
   @RegisterExtension
+  @Order(1)
   static final GatewayCluster cluster = GatewayCluster.of(2, RULES, "api.enabled=true",
     "api.keys=" + KEY + ",second-key-0123456789", "api.maxBodyBytes=2048");
   /** A standalone node with the API disabled. */
   @RegisterExtension
+  @Order(2)
   static final GatewayCluster apiOff = GatewayCluster.standalone(RULES);
 
   private WsClient client(int node, String user) {

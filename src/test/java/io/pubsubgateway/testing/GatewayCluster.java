@@ -4,6 +4,7 @@ import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.client.GatewayClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -61,6 +62,7 @@ public final class GatewayCluster implements BeforeAllCallback, AfterAllCallback
     }
     if (clusterName != null && size > 0) {
       Await.until(size + " members", START, () -> nodes.get(0).clusterManager().getNodes().size() == size);
+      awaitSafe();
     }
     clients = Vertx.vertx();
     tokens = new TestTokens(clients);
@@ -70,7 +72,21 @@ public final class GatewayCluster implements BeforeAllCallback, AfterAllCallback
   public GatewayNode startNode() {
     GatewayNode node = Await.result(GatewayNode.start(TestConfig.config(clusterName, rules, sets)), START);
     nodes.add(node);
+    if (clusterName != null && nodes.size() > size) {
+      awaitSafe();
+    }
     return node;
+  }
+
+  /**
+   * Waits until Hazelcast has no partition migration pending on any node: right after a member
+   * joins, the event-bus registrations (a Hazelcast multimap) wait for the migration, which on a busy
+   * machine took longer than a test's wait.
+   */
+  private void awaitSafe() {
+    Await.until("no partition migration pending", START, Duration.ofMillis(100), () -> nodes.stream()
+      .map(n -> ((HazelcastClusterManager) n.clusterManager()).getHazelcastInstance())
+      .allMatch(hz -> hz.getPartitionService().isClusterSafe()));
   }
 
   /** Stops {@code node} (gracefully: its clients get 1001, it leaves the cluster). */

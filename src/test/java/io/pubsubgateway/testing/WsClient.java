@@ -109,6 +109,20 @@ public final class WsClient implements AutoCloseable {
     assertEquals(new JsonObject().put("type", "ack").put("id", id).put("address", channel), ack);
   }
 
+  /** Sends a register with an id (and {@code headers}, when not null); returns the gateway's ack. */
+  public JsonObject register(String channel, JsonObject headers) {
+    String id = "r" + IDS.incrementAndGet();
+    JsonObject frame = new JsonObject().put("type", "register").put("address", channel).put("id", id);
+    if (headers != null) {
+      frame.put("headers", headers);
+    }
+    send(frame);
+    JsonObject ack = next();
+    assertEquals("ack", ack.getString("type"), ack.encode());
+    assertEquals(id, ack.getString("id"));
+    return ack;
+  }
+
   public void unsubscribe(String channel) {
     String id = "u" + IDS.incrementAndGet();
     send(new JsonObject().put("type", "unregister").put("address", channel).put("id", id));
