@@ -345,7 +345,8 @@ final class Session implements Subscriber, ClientSocket.Events {
 
   /**
    * Writes a text frame without flushing; the loop's {@link FlushBatcher} flushes once per turn.
-   * The frame wraps the shared array: no copy per connection. Fan-out frames are counted by the hub.
+   * The frame wraps the shared array: nothing is re-encoded per connection (Netty still copies a
+   * small frame, see {@link WebSocketClientSocket}). Fan-out frames are counted by the hub.
    */
   boolean send(byte[] frame) {
     if (closing) {

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A raw WebSocket ({@code http.path}). Reassembles fragmented text messages itself, up to
  * limits.maxFrameBytes. Writes go straight to the Netty channel without a flush, each wrapping
- * the shared frame array (no copy per socket); {@link #flush} flushes once per loop turn.
+ * the shared frame array (nothing re-encoded per socket; Netty's WebSocket08FrameEncoder still
+ * copies a payload of up to 1 KiB, with its header, into a fresh buffer); {@link #flush} flushes
+ * once per loop turn.
  */
 final class WebSocketClientSocket implements ClientSocket {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketClientSocket.class);
