@@ -233,7 +233,7 @@ write_cluster_xml() {
     http.host                the address clients or the load balancer connect to (port $HTTP_PORT here)
     cluster.minMembers       the majority of the hosts, N/2 + 1 ($MIN_MEMBERS of $N here)
   Open between the hosts TCP $HZ_PORT (Hazelcast) and cluster.port; to the clients http.port.
-  The nodes of this run override <cluster-name> with cluster.name=$CLUSTER_NAME. README "Cluster setup".
+  The nodes of this run override <cluster-name> with cluster.name=$CLUSTER_NAME. See src/docs/operations.md, "Cluster setup".
 -->
 EOF
     awk -v members="$members" -v wildcard="$SUBNET_BASE.*" -v hzport="$HZ_PORT" '

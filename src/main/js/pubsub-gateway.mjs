@@ -5,7 +5,7 @@
  * and a fresh token from `getToken()` before every connection attempt.
  *
  * Runs in browsers (global WebSocket) and in Node (pass `WebSocket` from the `ws` package).
- * The frames are those of the README's "Protocol reference"; the Java SDK
+ * The frames are those of the protocol reference (src/docs/protocol.md); the Java SDK
  * (io.pubsubgateway.client) is the reference for reconnect and re-subscription.
  *
  * Nothing is buffered while disconnected: publish, send, history and presence reject at once with

@@ -28,7 +28,8 @@ import java.util.TreeMap;
 /**
  * The server HTTP API under {@code /api}, authenticated by an API key ({@code X-API-Key} or
  * {@code Authorization: apikey <key>}). Every answer is JSON; every refusal is
- * {@code {"error": code, "message": text}} with a 4xx status. The README documents each call.
+ * {@code {"error": code, "message": text}} with a 4xx status. {@code src/docs/operations.md}
+ * documents each call.
  */
 public final class ServerApi {
   /** Most channels one broadcast may name. */

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Every configuration key with its type, default and bounds: the one place defaults live. The
- * README's config reference and the comments of {@code conf/gateway.yaml} follow this table.
+ * configuration reference ({@code src/docs/configuration.md}) and the comments of
+ * {@code conf/gateway.yaml} follow this table.
  */
 public final class ConfigSchema {
 

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Decodes client frames and encodes gateway frames. The frames are those of vertx-web's event-bus
- * bridge (see the README's protocol section). Stateless and thread-safe.
+ * bridge (see {@code src/docs/protocol.md}). Stateless and thread-safe.
  */
 public final class FrameCodec {
   /** {@code {"type":"pong"}}, encoded once. */

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code scripts/netns-cluster.sh}. Load comes from Java SDK clients ({@link Feeder}, {@link Reader})
  * and raw-protocol clients; every message has an id, so loss, duplicates and order are counted per
  * subscriber ({@link Ledger}). Channels: {@code room.*} (history 100, recovery) and {@code chat.*}
- * (plain). Each test prints its figures (the README's "Reliability" section quotes them).
+ * (plain). Each test prints its figures ({@code src/docs/reliability.md} quotes them).
  *
  * <p>Needs root and {@code ip netns}; elsewhere the class is skipped with the reason printed.
  */

@@ -48,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code http.tls}: nodes serving {@code wss://} with a self-signed certificate generated here, once
- * from the PEM pair and once from a PKCS12 keystore made with the README's keytool commands; the
+ * from the PEM pair and once from a PKCS12 keystore made with the keytool commands of
+ * {@code src/docs/configuration.md} ("TLS"); the
  * SDK and the CLI trusting it, refusing it, and plain {@code ws://} against a TLS port.
  */
 class TlsIT {
