@@ -76,7 +76,7 @@ class SystemsIT {
   void factoryKnowsEveryNameAndRefusesOthers() {
     Path dir = Path.of("target", "systems-it");
     for (String name : Systems.names()) {
-      SystemUnderTest s = Systems.create(name, JAR, JVM_FLAGS, dir, 20000);
+      MeasuredSystem s = Systems.create(name, JAR, JVM_FLAGS, dir, 20000);
       assertEquals(name, s.name());
       assertEquals(name.equals("nats") ? Dialect.NATS : Dialect.BRIDGE_JSON, s.dialect());
       assertEquals(name.endsWith("-3") ? 3 : 1, s.urls().size(), name);
@@ -92,7 +92,7 @@ class SystemsIT {
 
   /** Starts {@code name}, subscribes on node {@code subNode}, publishes on {@code pubNode} until received. */
   private static void roundTrip(String name, int subNode, int pubNode, Duration deliveryTimeout) throws Exception {
-    SystemUnderTest system = Systems.create(name, JAR, JVM_FLAGS, Path.of("target", "systems-it", name), freeBasePort());
+    MeasuredSystem system = Systems.create(name, JAR, JVM_FLAGS, Path.of("target", "systems-it", name), freeBasePort());
     List<Long> pids;
     try {
       system.start();

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * What one system achieved in one scenario of one run.
  *
- * @param system               system name (see SystemUnderTest#name)
+ * @param system               system name (see MeasuredSystem#name)
  * @param throughputPerSec     the headline figure: deliveries/s at the highest passing load (fanout, channels), or
  *                             handshakes/s (connections), or subscribes/s (churn)
  * @param loss                 messages expected but not received in the reported trial (0 required)

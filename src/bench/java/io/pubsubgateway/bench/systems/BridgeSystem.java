@@ -1,5 +1,6 @@
 package io.pubsubgateway.bench.systems;
 
+import io.pubsubgateway.bench.BenchClasspath;
 import io.pubsubgateway.bench.Dialect;
 
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class BridgeSystem extends JavaNodesSystem {
     String cluster = nodes > 1 ? clusterName() : "-";
     for (int i = 0; i < nodes; i++) {
       List<String> args = new ArrayList<>(HAZELCAST_MODULE_FLAGS);
-      args.addAll(List.of("-cp", jar.toString(), BridgeServer.class.getName(),
+      args.addAll(List.of("-cp", BenchClasspath.of(jar), BridgeServer.class.getName(),
         "127.0.0.1", Integer.toString(basePort + i), cluster));
       launch(name() + "-node" + i, javaCommand(jvmFlags, args)).awaitLine(LISTENING, START_TIMEOUT);
     }

@@ -24,7 +24,7 @@ public final class Systems {
   }
 
   /** A new, not yet started system; {@link IllegalArgumentException} for an unknown name. */
-  public static SystemUnderTest create(String name, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
+  public static MeasuredSystem create(String name, Path jar, List<String> jvmFlags, Path workDir, int basePort) {
     switch (name) {
       case "raw-vertx":
         return new RawVertxSystem(jar, jvmFlags, workDir, basePort);

@@ -2,7 +2,7 @@ package io.pubsubgateway.bench;
 
 import io.pubsubgateway.bench.report.BenchReport;
 import io.pubsubgateway.bench.report.SystemResult;
-import io.pubsubgateway.bench.systems.SystemUnderTest;
+import io.pubsubgateway.bench.systems.MeasuredSystem;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
@@ -68,7 +68,7 @@ final class FanoutScenario extends ScenarioBase {
   }
 
   /** Measures one system, started and stopped here. */
-  SystemResult measure(SystemUnderTest system) throws Exception {
+  SystemResult measure(MeasuredSystem system) throws Exception {
     progress.status(system.name(), "starting");
     system.start();
     try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, params.channels(), params.subscribers(), params.workers(),
@@ -79,7 +79,7 @@ final class FanoutScenario extends ScenarioBase {
     }
   }
 
-  private SystemResult search(SystemUnderTest system, Fleet fleet) throws Exception {
+  private SystemResult search(MeasuredSystem system, Fleet fleet) throws Exception {
     double s = params.perMessage();
     double rate = params.startDeliveries() / s;
     if (!params.smoke()) {
@@ -131,7 +131,7 @@ final class FanoutScenario extends ScenarioBase {
     return result(system, best, half, fixed, extra);
   }
 
-  private SystemResult result(SystemUnderTest system, Trial best, Trial half, Trial fixed, Map<String, Object> extra) {
+  private SystemResult result(MeasuredSystem system, Trial best, Trial half, Trial fixed, Map<String, Object> extra) {
     if (best == null) {
       return new SystemResult(system.name(), 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, extra);
     }
@@ -148,7 +148,7 @@ final class FanoutScenario extends ScenarioBase {
   }
 
   /** One trial: reset the subscribers, publish for trialSeconds at {@code rate}, let it drain, collect. */
-  Trial trial(SystemUnderTest system, Fleet fleet, double rate) throws Exception {
+  Trial trial(MeasuredSystem system, Fleet fleet, double rate) throws Exception {
     // every subscriber must be live before a trial: one cut off in an earlier overload has reconnected
     fleet.warmup(system.name(), progress);
     List<WorkerHandle> workers = fleet.workers;

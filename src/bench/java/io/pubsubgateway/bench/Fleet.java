@@ -1,6 +1,6 @@
 package io.pubsubgateway.bench;
 
-import io.pubsubgateway.bench.systems.SystemUnderTest;
+import io.pubsubgateway.bench.systems.MeasuredSystem;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
@@ -39,7 +39,7 @@ final class Fleet implements AutoCloseable {
   }
 
   /** Starts {@code workerCount} workers with {@code subscribers} connections in all and the publishers. */
-  static Fleet start(SystemUnderTest system, Path jar, Path workDir, String channel, int channels, int subscribers,
+  static Fleet start(MeasuredSystem system, Path jar, Path workDir, String channel, int channels, int subscribers,
                      int workerCount, int publishers, int size) throws Exception {
     List<WorkerHandle> workers = new ArrayList<>();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));

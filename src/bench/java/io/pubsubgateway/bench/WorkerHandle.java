@@ -44,7 +44,7 @@ final class WorkerHandle implements AutoCloseable {
   /** Starts a worker process with {@code connections} subscribers on {@code channel}. */
   static WorkerHandle start(Path jar, Path log, Dialect dialect, String channel, int channels, int connections, List<String> urls,
                             int urlOffset, String localAddress) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xms256m", "-Xmx1g", "-cp", jar.toString(),
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xms256m", "-Xmx1g", "-cp", BenchClasspath.of(jar),
       BenchMain.class.getName(), "worker", "--dialect", dialect.name(), "--channel", channel, "--channels", Integer.toString(channels),
       "--connections", Integer.toString(connections), "--urls", String.join(",", urls),
       "--url-offset", Integer.toString(urlOffset)));

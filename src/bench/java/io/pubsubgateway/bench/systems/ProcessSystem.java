@@ -20,7 +20,7 @@ import java.util.List;
  * synchronized, so {@code close} from the shutdown hook or another thread is safe. Each instance is
  * started at most once.
  */
-abstract class ProcessSystem implements SystemUnderTest {
+abstract class ProcessSystem implements MeasuredSystem {
   /** Longest wait for one node to serve. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   /** What every Java server of the benchmark prints once it serves (the gateway logs it too). */

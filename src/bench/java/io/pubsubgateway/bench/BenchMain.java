@@ -2,7 +2,7 @@ package io.pubsubgateway.bench;
 
 import io.pubsubgateway.bench.report.BenchReport;
 import io.pubsubgateway.bench.report.SystemResult;
-import io.pubsubgateway.bench.systems.SystemUnderTest;
+import io.pubsubgateway.bench.systems.MeasuredSystem;
 import io.pubsubgateway.bench.systems.Systems;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
@@ -66,7 +66,7 @@ public final class BenchMain implements Callable<Integer> {
 
     /** One scenario's measurement of one system. */
     interface Measurer {
-      SystemResult measure(SystemUnderTest system) throws Exception;
+      SystemResult measure(MeasuredSystem system) throws Exception;
     }
 
     /** Measures every system in turn, prints the table, writes JSON and SVG; in smoke mode fails unless all were measured. */
@@ -74,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
       List<SystemResult> measured = new ArrayList<>();
       int port = basePort;
       for (String name : systems) {
-        try (SystemUnderTest system = Systems.create(name, jar, jvmFlags(), workDir(), port)) {
+        try (MeasuredSystem system = Systems.create(name, jar, jvmFlags(), workDir(), port)) {
           measured.add(measurer.measure(system));
         } catch (Exception e) {
           progress.status(name, "FAILED: " + e);

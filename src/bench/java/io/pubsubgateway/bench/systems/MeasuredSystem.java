@@ -8,7 +8,7 @@ import java.util.List;
  * A system the benchmark measures, run as real server processes on loopback. Implementations
  * start their processes in {@link #start()} and stop them (and only them) in {@link #close()}.
  */
-public interface SystemUnderTest extends AutoCloseable {
+public interface MeasuredSystem extends AutoCloseable {
   /** Short name used in tables and JSON, e.g. {@code gateway}, {@code gateway-3}, {@code nats}. */
   String name();
 

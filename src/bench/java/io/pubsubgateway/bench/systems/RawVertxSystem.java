@@ -1,5 +1,6 @@
 package io.pubsubgateway.bench.systems;
 
+import io.pubsubgateway.bench.BenchClasspath;
 import io.pubsubgateway.bench.Dialect;
 
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class RawVertxSystem extends ProcessSystem {
   @Override
   protected void startProcesses() throws Exception {
     requireFreePorts(port);
-    launch(name(), javaCommand(jvmFlags, List.of("-cp", jar.toString(), RawBroadcastServer.class.getName(),
+    launch(name(), javaCommand(jvmFlags, List.of("-cp", BenchClasspath.of(jar), RawBroadcastServer.class.getName(),
       "127.0.0.1", Integer.toString(port)))).awaitLine(LISTENING, START_TIMEOUT);
   }
 

@@ -1,7 +1,7 @@
 package io.pubsubgateway.bench;
 
 import io.pubsubgateway.bench.report.SystemResult;
-import io.pubsubgateway.bench.systems.SystemUnderTest;
+import io.pubsubgateway.bench.systems.MeasuredSystem;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -38,7 +38,7 @@ final class ConnectionsScenario extends ScenarioBase {
     this.params = params;
   }
 
-  SystemResult measure(SystemUnderTest system) throws Exception {
+  SystemResult measure(MeasuredSystem system) throws Exception {
     progress.status(system.name(), "starting");
     system.start();
     try {

@@ -1,7 +1,7 @@
 package io.pubsubgateway.bench;
 
 import io.pubsubgateway.bench.report.SystemResult;
-import io.pubsubgateway.bench.systems.SystemUnderTest;
+import io.pubsubgateway.bench.systems.MeasuredSystem;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
@@ -35,7 +35,7 @@ final class ChurnScenario extends ScenarioBase {
     this.params = params;
   }
 
-  SystemResult measure(SystemUnderTest system) throws Exception {
+  SystemResult measure(MeasuredSystem system) throws Exception {
     progress.status(system.name(), "starting");
     system.start();
     try (Fleet fleet = Fleet.start(system, jar, workDir, CHANNEL, 1, params.subscribers(), params.workers(), 1, 64);
