@@ -252,9 +252,12 @@ class FailoverIT {
     Await.until("member's leave", Duration.ofSeconds(30),
       () -> events(events, entry.client(), ChannelEvent.Type.LEAVE) == 1);
     long leaveMs = (System.nanoTime() - killedAt) / 1_000_000;
-    Thread.sleep(1000);
+    Thread.sleep(1000); // a second leave, from the other survivor, would show now
     assertEquals(1, events(events, entry.client(), ChannelEvent.Type.LEAVE), "one leave, from one surviving node");
-    assertTrue(goneMs < 30_000, "presence entry removed after " + goneMs + " ms");
+    // the documented bound (recovery.md): Hazelcast's heartbeat timeout (10 s) plus a query; a killed
+    // process usually goes at once (its connections reset)
+    assertTrue(goneMs < 12_000, "presence entry removed after " + goneMs + " ms");
+    assertTrue(leaveMs < 12_000, "leave event after " + leaveMs + " ms");
     System.out.printf("FailoverIT: presence entry of a killed node's client gone after %d ms, leave event after %d ms%n",
       goneMs, leaveMs);
   }
