@@ -1,7 +1,9 @@
 package io.pubsubgateway.config;
 
-import io.pubsubgateway.auth.Access;
-import io.pubsubgateway.auth.ChannelPattern;
+import io.pubsubgateway.channel.Access;
+import io.pubsubgateway.channel.ChannelOptions;
+import io.pubsubgateway.channel.ChannelPattern;
+import io.pubsubgateway.channel.ChannelRule;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;

@@ -1,6 +1,6 @@
 package io.pubsubgateway.transport;
 
-import io.pubsubgateway.auth.ChannelPattern;
+import io.pubsubgateway.channel.ChannelPattern;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
 import io.pubsubgateway.auth.TokenVerifier;

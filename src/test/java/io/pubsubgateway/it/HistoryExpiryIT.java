@@ -5,7 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.impl.RingbufferService;
 import io.pubsubgateway.GatewayNode;
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.history.HazelcastHistoryStore;
 import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.history.HistoryStore.Page;
