@@ -9,6 +9,10 @@ import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.protocol.CloseCode;
 import io.pubsubgateway.metrics.GatewayMetrics;
+import io.pubsubgateway.session.ClientSocket;
+import io.pubsubgateway.session.FlushBatcher;
+import io.pubsubgateway.session.Session;
+import io.pubsubgateway.session.SessionServices;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -39,7 +43,7 @@ import java.util.function.Function;
  * (over TLS when {@code http.tls.enabled}), authenticates them before the upgrade, and runs a {@link Session} per connection on this
  * verticle's event loop, with one {@link LocalHub} for the loop.
  */
-public final class GatewayVerticle extends VerticleBase implements NodeState.ServerLoop {
+public final class GatewayVerticle extends VerticleBase implements ServerLoop {
   /** Routing-context key of the principal a SockJS request's token gave. */
   private static final String PRINCIPAL = "pubsub.principal";
   private static final Logger HANDSHAKE_LOG = LoggerFactory.getLogger("io.pubsubgateway.handshake");
@@ -49,7 +53,7 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
   private final ChannelHub channelHub;
   private final TokenVerifier verifier;
   private final Permissions permissions;
-  private final NodeState node;
+  private final ConnectionGate node;
   private final GatewayMetrics metrics;
   private final NodeServices services;
   private final Function<Vertx, Router> httpRoutes;
@@ -72,7 +76,7 @@ public final class GatewayVerticle extends VerticleBase implements NodeState.Ser
     this.channelHub = services.channelHub();
     this.verifier = services.verifier();
     this.permissions = new Permissions(config.channels());
-    this.node = services.state();
+    this.node = services.gate();
     this.metrics = services.metrics();
     this.httpRoutes = httpRoutes;
     this.origins = ChannelPattern.all(config.http().allowedOrigins());

@@ -1,4 +1,4 @@
-package io.pubsubgateway;
+package io.pubsubgateway.node;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
@@ -34,7 +34,6 @@ import io.pubsubgateway.config.ConfigException;
 import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.transport.GatewayVerticle;
-import io.pubsubgateway.transport.NodeState;
 import io.pubsubgateway.transport.ServerTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -55,7 +54,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running gateway node: its Vert.x instance (clustered through Hazelcast unless
  * {@code cluster.enabled=false}), the node's {@link ChannelHub}, and one {@link GatewayVerticle}
- * per core. Used by {@link GatewayMain} and by the integration tests alike.
+ * per core. Used by {@code GatewayMain} and by the integration tests alike.
  */
 public final class GatewayNode {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayNode.class);
