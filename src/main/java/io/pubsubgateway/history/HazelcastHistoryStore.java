@@ -386,6 +386,12 @@ public final class HazelcastHistoryStore implements HistoryStore {
     streams.clear();
   }
 
+  /** Forgets the cached epochs ({@link #forgetEpochs}). */
+  @Override
+  public void membershipChanged() {
+    forgetEpochs();
+  }
+
   @Override
   public Map<String, Integer> localSizes() {
     return Map.of("streams", streams.size(), "appenders", appenders.size(), "retained", retained.size());

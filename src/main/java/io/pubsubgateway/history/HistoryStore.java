@@ -74,6 +74,15 @@ public interface HistoryStore {
   }
 
   /**
+   * The cluster's membership changed (members joined or left, or this node merged into another part
+   * of the cluster): a stream may have been lost, so what the store caches about streams may be stale.
+   * Called on Hazelcast's event threads; must not block. Default: nothing (a standalone store has no
+   * cluster).
+   */
+  default void membershipChanged() {
+  }
+
+  /**
    * Sizes of this node's per-channel state, by name (e.g. {@code streams}, {@code appenders},
    * {@code retained}): for tests and metrics, to show that unused channels leave nothing behind.
    */

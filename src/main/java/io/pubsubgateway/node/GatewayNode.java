@@ -12,6 +12,7 @@ import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.cluster.ClusterMembership;
 import io.pubsubgateway.cluster.ClusterQuorum;
 import io.pubsubgateway.cluster.ClusterRepair;
+import io.pubsubgateway.cluster.NodeDepartures;
 import com.hazelcast.core.HazelcastInstance;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.history.HazelcastHistoryStore;
@@ -20,7 +21,6 @@ import io.pubsubgateway.history.MemoryHistoryStore;
 import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.presence.HazelcastPresenceManager;
 import io.pubsubgateway.presence.MemoryPresenceManager;
-import io.pubsubgateway.presence.NodeDepartures;
 import io.pubsubgateway.presence.PresenceManager;
 import io.pubsubgateway.transport.NodeServices;
 import io.pubsubgateway.metrics.GatewayMetrics;
@@ -199,8 +199,7 @@ public final class GatewayNode {
   private static Future<GatewayNode> deploy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     Permissions permissions = new Permissions(config.channels());
     HazelcastInstance hz = hazelcast(vertx);
-    HazelcastHistoryStore clusterHistory = hz != null ? new HazelcastHistoryStore(vertx, hz) : null;
-    HistoryStore history = clusterHistory != null ? clusterHistory : new MemoryHistoryStore();
+    HistoryStore history = hz != null ? new HazelcastHistoryStore(vertx, hz) : new MemoryHistoryStore();
     history.start();
     PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
     NodeState state = new NodeState(config.limits().maxConnections());
@@ -222,9 +221,9 @@ public final class GatewayNode {
     if (membership != null) {
       ClusterRepair repair = new ClusterRepair(vertx,
         () -> hub.checkRegistrations(((VertxInternal) vertx).clusterManager()), hub::reposition);
-      membership.observe(ClusterMembership.Observer.onChange(clusterHistory::forgetEpochs))
+      membership.observe(ClusterMembership.Observer.onChange(history::membershipChanged))
         .observe(ClusterMembership.Observer.onChange(quorum::check))
-        .observe(new NodeDepartures(presence, publisher))
+        .observe(new NodeDepartures(presence, publisher::options, publisher::event))
         .observe(repair)
         .start();
       quorum.check(); // a node starting alone has no quorum until the others join
