@@ -6,6 +6,7 @@ import io.pubsubgateway.cli.SubCommand;
 import io.pubsubgateway.config.ConfigException;
 import io.pubsubgateway.config.ConfigLoader;
 import io.pubsubgateway.config.GatewayConfig;
+import io.pubsubgateway.node.GatewayNode;
 import io.vertx.core.Vertx;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -3,7 +3,6 @@ package io.pubsubgateway.api;
 import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.metrics.GatewayMetrics;
-import io.pubsubgateway.transport.NodeState;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,7 +23,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpRoutes {
   private final GatewayConfig config;
-  private final NodeState state;
+  private final NodeStatus state;
   private final GatewayMetrics metrics;
   private final ServerApi api;
   private final BooleanSupplier clusterJoined;
@@ -35,7 +34,7 @@ public final class HttpRoutes {
    * @param api           null when the API is disabled
    * @param clusterJoined whether this node is a member of its cluster (always true when not clustered)
    */
-  public HttpRoutes(GatewayConfig config, NodeState state, GatewayMetrics metrics, ServerApi api,
+  public HttpRoutes(GatewayConfig config, NodeStatus state, GatewayMetrics metrics, ServerApi api,
                     ClusterAdmin admin, BooleanSupplier clusterJoined) {
     this.admin = admin;
     this.config = config;

@@ -3,7 +3,6 @@ package io.pubsubgateway.api;
 import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.protocol.CloseCode;
-import io.pubsubgateway.transport.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -20,14 +19,14 @@ public final class NodeCommands implements Function<JsonObject, Future<JsonObjec
   public static final String CHANNELS = "channels";
   public static final String DISCONNECT = "disconnect";
 
-  private final NodeState state;
+  private final NodeStatus state;
   private final ChannelHub hub;
   private final GatewayMetrics metrics;
   private final Supplier<String> httpAddress;
   private final long startedAtMs = System.currentTimeMillis();
 
   /** @param httpAddress host:port this node serves clients on (known once it listens) */
-  public NodeCommands(NodeState state, ChannelHub hub, GatewayMetrics metrics, Supplier<String> httpAddress) {
+  public NodeCommands(NodeStatus state, ChannelHub hub, GatewayMetrics metrics, Supplier<String> httpAddress) {
     this.state = state;
     this.hub = hub;
     this.metrics = metrics;

@@ -1,6 +1,6 @@
 package io.pubsubgateway.api;
 
-import io.pubsubgateway.auth.ChannelPattern;
+import io.pubsubgateway.channel.ChannelPattern;
 import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.cluster.ClusterAdmin.NodeAnswer;

@@ -1,7 +1,9 @@
 package io.pubsubgateway.auth;
 
-import io.pubsubgateway.config.ChannelOptions;
-import io.pubsubgateway.config.ChannelRule;
+import io.pubsubgateway.channel.Access;
+import io.pubsubgateway.channel.ChannelOptions;
+import io.pubsubgateway.channel.ChannelPattern;
+import io.pubsubgateway.channel.ChannelRule;
 import io.pubsubgateway.protocol.ChannelNames;
 
 import java.util.List;

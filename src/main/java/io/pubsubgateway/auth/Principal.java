@@ -1,5 +1,6 @@
 package io.pubsubgateway.auth;
 
+import io.pubsubgateway.channel.ChannelPattern;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;

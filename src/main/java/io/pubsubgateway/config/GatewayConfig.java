@@ -1,5 +1,7 @@
 package io.pubsubgateway.config;
 
+import io.pubsubgateway.channel.ChannelRule;
+
 import java.util.List;
 
 /** The whole, validated configuration of a node. Immutable. */

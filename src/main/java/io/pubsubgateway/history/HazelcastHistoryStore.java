@@ -11,8 +11,8 @@ import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.spi.properties.HazelcastProperties;
-import io.pubsubgateway.config.ChannelOptions;
-import io.pubsubgateway.config.ChannelRule;
+import io.pubsubgateway.channel.ChannelOptions;
+import io.pubsubgateway.channel.ChannelRule;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -384,6 +384,12 @@ public final class HazelcastHistoryStore implements HistoryStore {
   /** Forgets the cached epochs: called when cluster members leave or a partition is lost, as a stream may have been lost. */
   public void forgetEpochs() {
     streams.clear();
+  }
+
+  /** Forgets the cached epochs ({@link #forgetEpochs}). */
+  @Override
+  public void membershipChanged() {
+    forgetEpochs();
   }
 
   @Override

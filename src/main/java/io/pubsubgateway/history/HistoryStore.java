@@ -1,6 +1,6 @@
 package io.pubsubgateway.history;
 
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -71,6 +71,15 @@ public interface HistoryStore {
   /** Stops what {@link #start} started. */
   default Future<Void> close() {
     return Future.succeededFuture();
+  }
+
+  /**
+   * The cluster's membership changed (members joined or left, or this node merged into another part
+   * of the cluster): a stream may have been lost, so what the store caches about streams may be stale.
+   * Called on Hazelcast's event threads; must not block. Default: nothing (a standalone store has no
+   * cluster).
+   */
+  default void membershipChanged() {
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.pubsubgateway.history;
 
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package io.pubsubgateway.history;
 
 import com.hazelcast.ringbuffer.OverflowPolicy;
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore.Position;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -2,7 +2,7 @@ package io.pubsubgateway.history;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.ringbuffer.Ringbuffer;
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 
 /**
  * This node's view of one stream in the cluster: one epoch of one channel, stored in the ringbuffer

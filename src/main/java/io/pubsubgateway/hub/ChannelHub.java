@@ -1,7 +1,7 @@
 package io.pubsubgateway.hub;
 
 import io.pubsubgateway.cluster.Broker;
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.protocol.FrameCodec;
 import io.vertx.core.Context;

@@ -1,6 +1,6 @@
 package io.pubsubgateway.hub;
 
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.history.HistoryStore.Entry;
 import io.pubsubgateway.history.HistoryStore.Page;

@@ -1,6 +1,7 @@
 package io.pubsubgateway.transport;
 
 import io.pubsubgateway.protocol.CloseCode;
+import io.pubsubgateway.session.ClientSocket;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
 package io.pubsubgateway.auth;
 
+import io.pubsubgateway.channel.ChannelPattern;
 import io.pubsubgateway.config.JwtConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

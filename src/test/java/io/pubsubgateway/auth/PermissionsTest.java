@@ -1,6 +1,8 @@
 package io.pubsubgateway.auth;
 
-import io.pubsubgateway.config.ChannelRule;
+import io.pubsubgateway.channel.Access;
+import io.pubsubgateway.channel.ChannelPattern;
+import io.pubsubgateway.channel.ChannelRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,6 +1,8 @@
 package io.pubsubgateway.config;
 
-import io.pubsubgateway.auth.Access;
+import io.pubsubgateway.channel.Access;
+import io.pubsubgateway.channel.ChannelOptions;
+import io.pubsubgateway.channel.ChannelRule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package io.pubsubgateway.history;
 
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore.Entry;
 import io.pubsubgateway.history.HistoryStore.Page;
 import io.pubsubgateway.history.HistoryStore.Position;

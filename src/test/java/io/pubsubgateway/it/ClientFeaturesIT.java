@@ -1,6 +1,5 @@
 package io.pubsubgateway.it;
 
-import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.client.ChannelEvent;
 import io.pubsubgateway.client.ClientState;
 import io.pubsubgateway.client.GatewayClient;
@@ -11,6 +10,7 @@ import io.pubsubgateway.client.HistoryPage;
 import io.pubsubgateway.client.PresenceEntry;
 import io.pubsubgateway.client.ReconnectPolicy;
 import io.pubsubgateway.client.Subscription;
+import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.Http;

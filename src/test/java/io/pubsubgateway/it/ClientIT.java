@@ -1,6 +1,5 @@
 package io.pubsubgateway.it;
 
-import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.client.ClientState;
 import io.pubsubgateway.client.GatewayClient;
 import io.pubsubgateway.client.GatewayClientOptions;
@@ -9,6 +8,7 @@ import io.pubsubgateway.client.GatewayMessage;
 import io.pubsubgateway.client.ReconnectPolicy;
 import io.pubsubgateway.client.StateChange;
 import io.pubsubgateway.client.Subscription;
+import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.Registrations;
 import io.pubsubgateway.testing.TestConfig;

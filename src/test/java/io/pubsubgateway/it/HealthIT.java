@@ -1,6 +1,6 @@
 package io.pubsubgateway.it;
 
-import io.pubsubgateway.GatewayNode;
+import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.Http;
 import io.pubsubgateway.testing.TestConfig;

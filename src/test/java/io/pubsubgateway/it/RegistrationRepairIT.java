@@ -60,7 +60,7 @@ class RegistrationRepairIT {
   private static double restoredBeforeLoss;
 
   /** Removes {@code node}'s registration of {@code address} from the cluster, as a bad merge would. */
-  private static void loseRegistration(io.pubsubgateway.GatewayNode node, String address) {
+  private static void loseRegistration(io.pubsubgateway.node.GatewayNode node, String address) {
     restoredBeforeLoss = restoredSoFar();
     ClusterManager cm = node.clusterManager();
     Promise<List<RegistrationInfo>> found = Promise.promise();

@@ -1,12 +1,12 @@
 package io.pubsubgateway.it;
 
-import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.client.ClientState;
 import io.pubsubgateway.client.GatewayClient;
 import io.pubsubgateway.client.GatewayClientOptions;
 import io.pubsubgateway.client.GatewayException;
 import io.pubsubgateway.client.GatewayMessage;
 import io.pubsubgateway.client.ReconnectPolicy;
+import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.ProcessRun;
 import io.pubsubgateway.testing.TestCerts;

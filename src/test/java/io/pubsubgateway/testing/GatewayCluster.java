@@ -1,7 +1,7 @@
 package io.pubsubgateway.testing;
 
-import io.pubsubgateway.GatewayNode;
 import io.pubsubgateway.client.GatewayClient;
+import io.pubsubgateway.node.GatewayNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;

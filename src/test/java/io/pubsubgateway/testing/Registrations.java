@@ -1,6 +1,6 @@
 package io.pubsubgateway.testing;
 
-import io.pubsubgateway.GatewayNode;
+import io.pubsubgateway.node.GatewayNode;
 import io.vertx.core.Promise;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 

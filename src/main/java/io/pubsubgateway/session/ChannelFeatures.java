@@ -1,6 +1,6 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.history.HistoryStore.Position;
 import io.pubsubgateway.hub.ChannelPublisher;

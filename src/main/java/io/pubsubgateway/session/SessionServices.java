@@ -1,4 +1,4 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.config.LimitsConfig;
@@ -11,6 +11,6 @@ import io.pubsubgateway.presence.PresenceManager;
  * What the sessions of one event loop share: the loop's hub and flusher, and the node's publisher,
  * permissions, limits, metrics, presence, and id.
  */
-record SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
-                       LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId) {
+public record SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
+                              LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId) {
 }

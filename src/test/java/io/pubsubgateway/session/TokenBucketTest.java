@@ -1,4 +1,4 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

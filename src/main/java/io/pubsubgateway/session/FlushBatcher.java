@@ -1,4 +1,4 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 import io.vertx.core.Context;
 
@@ -12,13 +12,14 @@ import java.util.List;
  *
  * <p>Threading: used only on its event loop.
  */
-final class FlushBatcher {
+public final class FlushBatcher {
   private final Context context;
   private List<Session> dirty = new ArrayList<>();
   private List<Session> spare = new ArrayList<>();
   private boolean scheduled;
 
-  FlushBatcher(Context context) {
+  /** @param context the event loop whose sessions this batcher flushes */
+  public FlushBatcher(Context context) {
     this.context = context;
   }
 

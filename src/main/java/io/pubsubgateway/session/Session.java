@@ -1,4 +1,4 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
@@ -28,12 +28,15 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One WebSocket connection: decodes its frames, checks permissions and limits, keeps its
- * subscriptions in the event loop's {@link LocalHub}, writes frames to it.
+ * One client connection: decodes its frames, checks permissions and limits, keeps its
+ * subscriptions in the event loop's {@link LocalHub}, writes frames to its {@link ClientSocket}.
+ * The server (the transport package) creates a session per accepted connection, starts it, closes
+ * it on shutdown or isolation, and calls {@link #checkTimers} about once a second; everything else
+ * happens between the session and its socket.
  *
  * <p>Threading: created and used only on the connection's event loop; no locks.
  */
-final class Session implements Subscriber, ClientSocket.Events {
+public final class Session implements Subscriber, ClientSocket.Events {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
   private static final Logger DISCONNECT_LOG = LoggerFactory.getLogger("io.pubsubgateway.disconnect");
   /** How long a slow consumer gets to read its backlog and the 4003 close frame before it is dropped. */
@@ -61,7 +64,13 @@ final class Session implements Subscriber, ClientSocket.Events {
   /** The code this side closed with; null while open or when the client closed first. */
   private CloseCode closedWith;
 
-  Session(ClientSocket socket, Principal principal, SessionServices services, Runnable onClosed) {
+  /**
+   * @param socket    the connection, not yet started
+   * @param principal who the connection's token says it is (checked before the connection was accepted)
+   * @param services  what the sessions of this event loop share
+   * @param onClosed  runs once, on the event loop, when the connection closed and its subscriptions were released
+   */
+  public Session(ClientSocket socket, Principal principal, SessionServices services, Runnable onClosed) {
     this.socket = socket;
     this.flusher = services.flusher();
     this.metrics = services.metrics();
@@ -75,11 +84,12 @@ final class Session implements Subscriber, ClientSocket.Events {
     this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
   }
 
-  void start() {
+  /** Starts reading the socket. */
+  public void start() {
     socket.start(this);
   }
 
-  Principal principal() {
+  public Principal principal() {
     return principal;
   }
 
@@ -93,7 +103,7 @@ final class Session implements Subscriber, ClientSocket.Events {
   }
 
   /** Completes once the connection is closed and its subscriptions released. */
-  Future<Void> closedFuture() {
+  public Future<Void> closedFuture() {
     return closed.future();
   }
 
@@ -376,7 +386,7 @@ final class Session implements Subscriber, ClientSocket.Events {
   }
 
   /** Called about once a second by the loop: closes on token expiry or idleness. */
-  void checkTimers(long nowMs) {
+  public void checkTimers(long nowMs) {
     if (closing) {
       return;
     }
@@ -388,7 +398,7 @@ final class Session implements Subscriber, ClientSocket.Events {
   }
 
   /** Stops deliveries at once and closes the WebSocket with {@code code}. Idempotent. */
-  void close(CloseCode code) {
+  public void close(CloseCode code) {
     if (closing) {
       return;
     }

@@ -1,4 +1,4 @@
-package io.pubsubgateway.auth;
+package io.pubsubgateway.channel;
 
 import java.util.ArrayList;
 import java.util.List;

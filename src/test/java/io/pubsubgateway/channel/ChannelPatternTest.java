@@ -1,4 +1,4 @@
-package io.pubsubgateway.auth;
+package io.pubsubgateway.channel;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,4 @@
-package io.pubsubgateway.config;
-
-import io.pubsubgateway.auth.Access;
-import io.pubsubgateway.auth.ChannelPattern;
+package io.pubsubgateway.channel;
 
 /**
  * A channel namespace rule from {@code channels}: what clients may do on matching channels without

@@ -1,4 +1,4 @@
-package io.pubsubgateway.auth;
+package io.pubsubgateway.channel;
 
 /** What a channel rule allows for subscribing or publishing without a token claim. */
 public enum Access {

@@ -1,4 +1,4 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 /**
  * A token bucket of {@code ratePerSecond} tokens refilled continuously, holding at most one

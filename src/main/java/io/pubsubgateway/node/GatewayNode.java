@@ -1,4 +1,4 @@
-package io.pubsubgateway;
+package io.pubsubgateway.node;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
@@ -12,6 +12,7 @@ import io.pubsubgateway.cluster.ClusterAdmin;
 import io.pubsubgateway.cluster.ClusterMembership;
 import io.pubsubgateway.cluster.ClusterQuorum;
 import io.pubsubgateway.cluster.ClusterRepair;
+import io.pubsubgateway.cluster.NodeDepartures;
 import com.hazelcast.core.HazelcastInstance;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.history.HazelcastHistoryStore;
@@ -20,7 +21,6 @@ import io.pubsubgateway.history.MemoryHistoryStore;
 import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.presence.HazelcastPresenceManager;
 import io.pubsubgateway.presence.MemoryPresenceManager;
-import io.pubsubgateway.presence.NodeDepartures;
 import io.pubsubgateway.presence.PresenceManager;
 import io.pubsubgateway.transport.NodeServices;
 import io.pubsubgateway.metrics.GatewayMetrics;
@@ -34,7 +34,6 @@ import io.pubsubgateway.config.ConfigException;
 import io.pubsubgateway.config.GatewayConfig;
 import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.transport.GatewayVerticle;
-import io.pubsubgateway.transport.NodeState;
 import io.pubsubgateway.transport.ServerTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -55,7 +54,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running gateway node: its Vert.x instance (clustered through Hazelcast unless
  * {@code cluster.enabled=false}), the node's {@link ChannelHub}, and one {@link GatewayVerticle}
- * per core. Used by {@link GatewayMain} and by the integration tests alike.
+ * per core. Used by {@code GatewayMain} and by the integration tests alike.
  */
 public final class GatewayNode {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayNode.class);
@@ -200,8 +199,7 @@ public final class GatewayNode {
   private static Future<GatewayNode> deploy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     Permissions permissions = new Permissions(config.channels());
     HazelcastInstance hz = hazelcast(vertx);
-    HazelcastHistoryStore clusterHistory = hz != null ? new HazelcastHistoryStore(vertx, hz) : null;
-    HistoryStore history = clusterHistory != null ? clusterHistory : new MemoryHistoryStore();
+    HistoryStore history = hz != null ? new HazelcastHistoryStore(vertx, hz) : new MemoryHistoryStore();
     history.start();
     PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
     NodeState state = new NodeState(config.limits().maxConnections());
@@ -223,9 +221,9 @@ public final class GatewayNode {
     if (membership != null) {
       ClusterRepair repair = new ClusterRepair(vertx,
         () -> hub.checkRegistrations(((VertxInternal) vertx).clusterManager()), hub::reposition);
-      membership.observe(ClusterMembership.Observer.onChange(clusterHistory::forgetEpochs))
+      membership.observe(ClusterMembership.Observer.onChange(history::membershipChanged))
         .observe(ClusterMembership.Observer.onChange(quorum::check))
-        .observe(new NodeDepartures(presence, publisher))
+        .observe(new NodeDepartures(presence, publisher::options, publisher::event))
         .observe(repair)
         .start();
       quorum.check(); // a node starting alone has no quorum until the others join

@@ -1,9 +1,12 @@
-package io.pubsubgateway.presence;
+package io.pubsubgateway.cluster;
 
-import io.pubsubgateway.cluster.ClusterMembership;
-import io.pubsubgateway.hub.ChannelPublisher;
+import io.pubsubgateway.channel.ChannelOptions;
+import io.pubsubgateway.presence.PresenceManager;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
 
 /**
  * Cleans up the presence of a node that left the cluster (crashed, stopped, or cut off by a
@@ -17,11 +20,23 @@ import org.slf4j.LoggerFactory;
 public final class NodeDepartures implements ClusterMembership.Observer {
   private static final Logger LOG = LoggerFactory.getLogger(NodeDepartures.class);
   private final PresenceManager presence;
-  private final ChannelPublisher publisher;
+  private final Function<String, ChannelOptions> options;
+  private final Events events;
 
-  public NodeDepartures(PresenceManager presence, ChannelPublisher publisher) {
+  /** Publishes a join/leave event on a channel: the node's {@code ChannelPublisher#event}. Thread-safe. */
+  @FunctionalInterface
+  public interface Events {
+    void event(String channel, String type, JsonObject body);
+  }
+
+  /**
+   * @param options the options of a channel's namespace: a leave is published where {@code joinLeave} is on
+   * @param events  where the leave events go
+   */
+  public NodeDepartures(PresenceManager presence, Function<String, ChannelOptions> options, Events events) {
     this.presence = presence;
-    this.publisher = publisher;
+    this.options = options;
+    this.events = events;
   }
 
   @Override
@@ -38,8 +53,8 @@ public final class NodeDepartures implements ClusterMembership.Observer {
         LOG.info("removed {} presence entries of departed node {}", ar.result().size(), node);
       }
       for (PresenceManager.Presence p : ar.result()) {
-        if (publisher.options(p.channel()).joinLeave()) {
-          publisher.event(p.channel(), "leave", p.toJson());
+        if (options.apply(p.channel()).joinLeave()) {
+          events.event(p.channel(), "leave", p.toJson());
         }
       }
     });

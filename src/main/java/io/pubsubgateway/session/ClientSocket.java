@@ -1,16 +1,17 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 import io.pubsubgateway.protocol.CloseCode;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The connection under a {@link Session}: a raw WebSocket ({@link WebSocketClientSocket}) or a
- * SockJS session ({@link SockJsClientSocket}). Hides framing, writing and closing; the session
- * sees whole text messages.
+ * The connection under a {@link Session}, the one thing of the transport a session writes to: a raw
+ * WebSocket or a SockJS session (the transport package's {@code WebSocketClientSocket} and
+ * {@code SockJsClientSocket}). Hides framing, writing and closing; the session sees whole text
+ * messages.
  *
  * <p>Threading: the connection's event loop only.
  */
-interface ClientSocket {
+public interface ClientSocket {
 
   /** What the socket reports to its session. */
   interface Events {

@@ -1,4 +1,4 @@
-package io.pubsubgateway.config;
+package io.pubsubgateway.channel;
 
 /**
  * What a channel namespace offers beyond publish/subscribe (the rule's {@code presence},

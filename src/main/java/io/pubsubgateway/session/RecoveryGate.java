@@ -1,4 +1,4 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 import io.pubsubgateway.history.HistoryStore.Position;
 

@@ -1,6 +1,9 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.node;
 
+import io.pubsubgateway.api.NodeStatus;
 import io.pubsubgateway.protocol.CloseCode;
+import io.pubsubgateway.transport.ConnectionGate;
+import io.pubsubgateway.transport.ServerLoop;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -8,8 +11,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Node-wide state shared by the server verticle instances. Thread-safe. */
-public final class NodeState {
+/**
+ * Node-wide state shared by the server verticle instances, the health checks and the node
+ * commands: connection slots, the server loops, and whether the node is started, stopping or
+ * isolated from its cluster's majority. The server verticles see it as their
+ * {@link ConnectionGate}, the HTTP side as its {@link NodeStatus}. Thread-safe.
+ */
+public final class NodeState implements ConnectionGate, NodeStatus {
   private final AtomicInteger connections = new AtomicInteger();
   private final int maxConnections;
   private final List<ServerLoop> loops = new CopyOnWriteArrayList<>();
@@ -18,21 +26,12 @@ public final class NodeState {
   /** Why the node is isolated from its cluster's majority (no quorum), or null. */
   private volatile String isolated;
 
-  /** One server verticle instance and its sessions. */
-  interface ServerLoop {
-    /** Closes every session of this loop with {@code code}; completes when they are closed. */
-    Future<Void> closeAll(CloseCode code);
-
-    /** Closes the sessions of {@code user} on this loop with {@code code}; completes with their number. */
-    Future<Integer> disconnect(String user, CloseCode code);
-  }
-
   public NodeState(int maxConnections) {
     this.maxConnections = maxConnections;
   }
 
-  /** Reserves a connection slot; false when the node is full. */
-  boolean tryReserve() {
+  @Override
+  public boolean tryReserve() {
     while (true) {
       int n = connections.get();
       if (n >= maxConnections) {
@@ -44,15 +43,18 @@ public final class NodeState {
     }
   }
 
-  void release() {
+  @Override
+  public void release() {
     connections.decrementAndGet();
   }
 
   /** Open WebSocket connections on this node. */
+  @Override
   public int connections() {
     return connections.get();
   }
 
+  @Override
   public boolean shuttingDown() {
     return shuttingDown;
   }
@@ -63,11 +65,13 @@ public final class NodeState {
   }
 
   /** Started, not shutting down, and not isolated from its cluster's majority: the readiness check. */
+  @Override
   public boolean ready() {
     return started && !shuttingDown && isolated == null;
   }
 
   /** Why the node is isolated from the majority of its cluster, or null when it is not. */
+  @Override
   public String isolated() {
     return isolated;
   }
@@ -86,15 +90,18 @@ public final class NodeState {
     isolated = null;
   }
 
-  void register(ServerLoop loop) {
+  @Override
+  public void register(ServerLoop loop) {
     loops.add(loop);
   }
 
-  void unregister(ServerLoop loop) {
+  @Override
+  public void unregister(ServerLoop loop) {
     loops.remove(loop);
   }
 
   /** Closes every connection of {@code user} on this node with {@code code}; completes with their number. */
+  @Override
   public Future<Integer> disconnect(String user, CloseCode code) {
     List<Future<Integer>> closing = new ArrayList<>();
     for (ServerLoop loop : loops) {
