@@ -66,8 +66,9 @@ class SystemsIT {
     roundTrip(name, 0, 0, Duration.ofSeconds(10));
   }
 
+  /** gateway-3 and bridge-3 carry messages between their nodes in BenchSmokeIT's churn (and channels) smoke. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"gateway-3", "bridge-3", "gateway-history-3"})
+  @ValueSource(strings = {"gateway-history-3"})
   void carriesAMessageFromNode0ToASubscriberOnNode2(String name) throws Exception {
     roundTrip(name, 2, 0, Duration.ofSeconds(20));
   }
