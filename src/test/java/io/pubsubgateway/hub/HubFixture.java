@@ -1,0 +1,270 @@
+package io.pubsubgateway.hub;
+
+import io.netty.channel.EventLoop;
+import io.pubsubgateway.cluster.ClusterQuorum;
+import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.history.HistoryStore;
+import io.pubsubgateway.history.MemoryHistoryStore;
+import io.pubsubgateway.metrics.GatewayMetrics;
+import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.MemoryBroker;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * One node's hub, in process: a real Vert.x with {@value #LOOPS} event loops, the {@link ChannelHub}
+ * on its own context on loop 0, and a {@link LocalHub} per loop as each {@code GatewayVerticle}
+ * instance has (the one on loop 0 shares its thread with the hub, on another context), over a
+ * {@link MemoryBroker} that stamps publishes and a {@link MemoryHistoryStore} whose retains are
+ * counted. Channels named {@code hist.*} have history; others have none.
+ */
+final class HubFixture implements AutoCloseable {
+  static final int LOOPS = 4;
+  static final ChannelOptions HISTORY = new ChannelOptions(0, false, false, 10, 60, false);
+
+  final Vertx vertx;
+  final Context hubContext;
+  final MemoryBroker broker;
+  final CountingHistory history = new CountingHistory(new MemoryHistoryStore());
+  final GatewayMetrics metrics = GatewayMetrics.prometheus();
+  final ChannelPublisher publisher;
+  final ChannelHub hub;
+  final List<Loop> loops = new ArrayList<>();
+
+  /** A {@code GatewayVerticle}'s event loop: its context and its {@link LocalHub}. */
+  record Loop(int index, Context context, LocalHub hub) {
+  }
+
+  HubFixture() {
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(LOOPS));
+    VertxInternal internal = (VertxInternal) vertx;
+    List<EventLoop> eventLoops = new ArrayList<>();
+    internal.nettyEventLoopGroup().forEach(e -> eventLoops.add((EventLoop) e));
+    assertEquals(LOOPS, eventLoops.size());
+    broker = new MemoryBroker(vertx, true);
+    publisher = new ChannelPublisher(broker, ch -> ch.startsWith("hist.") ? HISTORY : ChannelOptions.NONE, history,
+      ClusterQuorum.none());
+    hubContext = internal.contextBuilder().withEventLoop(eventLoops.get(0)).build();
+    hub = new ChannelHub(hubContext, broker, publisher, metrics);
+    for (int i = 0; i < LOOPS; i++) {
+      Context context = internal.contextBuilder().withEventLoop(eventLoops.get(i)).build();
+      loops.add(new Loop(i, context, new LocalHub(context, hub, metrics)));
+    }
+    Set<Thread> threads = new HashSet<>();
+    for (Loop l : loops) {
+      threads.add(on(l.context(), Thread::currentThread));
+    }
+    assertEquals(LOOPS, threads.size(), "each LocalHub on its own event loop");
+  }
+
+  Loop loop(int i) {
+    return loops.get(i);
+  }
+
+  /** Runs {@code action} on {@code context} and returns its result (bounded wait). */
+  static <T> T on(Context context, Supplier<T> action) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        done.complete(action.get());
+      } catch (Throwable t) {
+        done.fail(t);
+      }
+    });
+    return Await.result(done.future());
+  }
+
+  /** Subscribes on the subscriber's loop; the returned future is the one {@link LocalHub#subscribe} gave. */
+  Future<Void> subscribe(String channel, Recorder subscriber) {
+    Loop l = subscriber.loop;
+    return on(l.context(), () -> l.hub().subscribe(channel, subscriber));
+  }
+
+  /** Subscribes and waits until the node's broker subscription is registered. */
+  void subscribed(String channel, Recorder... subscribers) {
+    for (Recorder s : subscribers) {
+      Await.result(subscribe(channel, s));
+    }
+  }
+
+  void unsubscribe(String channel, Recorder subscriber) {
+    Loop l = subscriber.loop;
+    on(l.context(), () -> {
+      l.hub().unsubscribe(channel, subscriber);
+      return null;
+    });
+  }
+
+  /**
+   * What the hub sees once everything the loops sent it so far is done (attach and detach are queued
+   * on its context): channel to local subscriber count over all loops.
+   */
+  Map<String, Integer> settled() {
+    return Await.result(hub.localChannels());
+  }
+
+  /**
+   * Publishes {@code marker} (a body used once per test) on each channel and waits until each witness
+   * received it as its last frame: what was published before it has then reached the witness's loop.
+   */
+  void fence(String marker, Map<String, List<Recorder>> witnesses) {
+    witnesses.forEach((channel, recorders) -> Await.result(publisher.publish(channel, marker, null)));
+    witnesses.forEach((channel, recorders) -> recorders.forEach(r -> r.awaitLast(rec(channel, "\"" + marker + "\""))));
+  }
+
+  /** The exact {@code rec} frame of a message without headers; {@code bodyJson} as it is on the wire. */
+  static String rec(String channel, String bodyJson) {
+    return "{\"type\":\"rec\",\"address\":\"" + channel + "\",\"body\":" + bodyJson + "}";
+  }
+
+  Recorder recorder(String name, int loop) {
+    return new Recorder(name, loops.get(loop));
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.close());
+  }
+
+  /** One delivery to a {@link Subscriber}, with the context it ran on. */
+  record Delivery(String channel, byte[] frame, long offset, String epoch, Context context) {
+    String text() {
+      return new String(frame, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * A subscriber on one loop that records what it is given; {@link #accept} says whether it takes
+   * frames (false: a closing connection). Read from the test thread, written on its loop.
+   */
+  static final class Recorder implements Subscriber {
+    final String name;
+    final Loop loop;
+    private final List<Delivery> deliveries = new ArrayList<>();
+    private final List<String> resyncs = new ArrayList<>();
+    volatile boolean accept = true;
+    /** Run on its loop after each delivery (for subscribers that act while a frame is delivered). */
+    volatile Runnable onDeliver = () -> { };
+
+    Recorder(String name, Loop loop) {
+      this.name = name;
+      this.loop = loop;
+    }
+
+    @Override
+    public boolean deliver(String channel, byte[] frame, long offset, String epoch) {
+      synchronized (this) {
+        deliveries.add(new Delivery(channel, frame, offset, epoch, Vertx.currentContext()));
+      }
+      onDeliver.run();
+      return accept;
+    }
+
+    @Override
+    public void resync(String channel, String reason) {
+      synchronized (this) {
+        resyncs.add(channel + ": " + reason);
+      }
+    }
+
+    synchronized List<Delivery> deliveries() {
+      return List.copyOf(deliveries);
+    }
+
+    synchronized List<String> frames() {
+      return deliveries.stream().map(Delivery::text).toList();
+    }
+
+    synchronized List<String> resyncs() {
+      return List.copyOf(resyncs);
+    }
+
+    synchronized int count() {
+      return deliveries.size();
+    }
+
+    void awaitLast(String frame) {
+      Await.until(name + " receives " + frame, () -> {
+        List<String> f = frames();
+        return !f.isEmpty() && f.get(f.size() - 1).equals(frame);
+      });
+    }
+
+    void awaitResyncs(int n) {
+      Await.until(name + " is told to resync " + n + " time(s)", () -> resyncs().size() >= n);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** The store, counting the hub's retains and releases per channel. */
+  static final class CountingHistory implements HistoryStore {
+    private final HistoryStore store;
+    private final Map<String, AtomicInteger> retains = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> releases = new ConcurrentHashMap<>();
+
+    CountingHistory(HistoryStore store) {
+      this.store = store;
+    }
+
+    int retains(String channel) {
+      return retains.getOrDefault(channel, new AtomicInteger()).get();
+    }
+
+    int releases(String channel) {
+      return releases.getOrDefault(channel, new AtomicInteger()).get();
+    }
+
+    @Override
+    public Future<Position> append(String channel, ChannelOptions options, JsonObject message) {
+      return store.append(channel, options, message);
+    }
+
+    @Override
+    public Future<Position> top(String channel, ChannelOptions options) {
+      return store.top(channel, options);
+    }
+
+    @Override
+    public Future<Page> read(String channel, ChannelOptions options, long fromOffset, int limit) {
+      return store.read(channel, options, fromOffset, limit);
+    }
+
+    @Override
+    public void retain(String channel, ChannelOptions options) {
+      retains.computeIfAbsent(channel, c -> new AtomicInteger()).incrementAndGet();
+      store.retain(channel, options);
+    }
+
+    @Override
+    public void release(String channel) {
+      releases.computeIfAbsent(channel, c -> new AtomicInteger()).incrementAndGet();
+      store.release(channel);
+    }
+
+    @Override
+    public Map<String, Integer> localSizes() {
+      return store.localSizes();
+    }
+  }
+}
