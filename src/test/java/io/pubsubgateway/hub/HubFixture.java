@@ -2,7 +2,7 @@ package io.pubsubgateway.hub;
 
 import io.netty.channel.EventLoop;
 import io.pubsubgateway.cluster.ClusterQuorum;
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.history.MemoryHistoryStore;
 import io.pubsubgateway.metrics.GatewayMetrics;

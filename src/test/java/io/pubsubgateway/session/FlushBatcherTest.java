@@ -1,9 +1,9 @@
-package io.pubsubgateway.transport;
+package io.pubsubgateway.session;
 
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
 import io.pubsubgateway.cluster.ClusterQuorum;
-import io.pubsubgateway.config.ChannelOptions;
+import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.history.MemoryHistoryStore;
 import io.pubsubgateway.hub.ChannelHub;
