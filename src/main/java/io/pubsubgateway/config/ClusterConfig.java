@@ -8,6 +8,13 @@ package io.pubsubgateway.config;
  */
 public record ClusterConfig(boolean enabled, String hazelcastConfig, String host, int port, String name,
                             String addressPrefix, int minMembers) {
+  public static final boolean DEFAULT_ENABLED = true;
+  public static final String DEFAULT_HAZELCAST_CONFIG = "conf/cluster.xml";
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** A random event-bus port. */
+  public static final int DEFAULT_PORT = 0;
+  /** Channel C has the event-bus address C. */
+  public static final String DEFAULT_ADDRESS_PREFIX = "";
   /** A node serves alone: no quorum. The multi-host setups use a majority of the cluster. */
   public static final int DEFAULT_MIN_MEMBERS = 1;
   /** Upper bound of {@code cluster.minMembers}. */
