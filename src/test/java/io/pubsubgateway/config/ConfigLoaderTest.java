@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,7 +144,7 @@ class ConfigLoaderTest {
     assertEquals(new JwtConfig("HS256", SECRET, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
     assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1), c.cluster());
-    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255), c.limits());
+    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255, 30000, 5000), c.limits());
     assertEquals(List.of(), c.channels());
     assertEquals(new ApiConfig(false, List.of(), 1024 * 1024, 3000), c.api());
     assertEquals(new MetricsConfig(true, "/metrics", true), c.metrics());
@@ -274,6 +275,19 @@ class ConfigLoaderTest {
     assertTrue(c.auth().allowAnonymous());
     assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.5", 5701, "gw", "ps.", 1), c.cluster());
     assertEquals(new LimitsConfig(256, 1, 2, 0, 0, 4096, 1024), c.limits());
+  }
+
+  static Stream<Arguments> tunablesAtTheirBounds() {
+    Function<GatewayConfig, Integer> slowConsumerGrace = c -> c.limits().slowConsumerGraceMs();
+    return Stream.of(
+      Arguments.of("limits.slowConsumerGraceMs=0", 0, slowConsumerGrace),
+      Arguments.of("limits.slowConsumerGraceMs=600000", 600_000, slowConsumerGrace));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("tunablesAtTheirBounds")
+  void tunablesAtTheirBounds(String set, int expected, Function<GatewayConfig, Integer> read) {
+    assertEquals(expected, read.apply(build(minimal(), Map.of(), set)));
   }
 
   @Test
@@ -433,6 +447,10 @@ class ConfigLoaderTest {
       Arguments.of(with("limits.maxChannelLength", 1025), "limits.maxChannelLength: must be between 1 and 1024, got 1025 in test.yaml"),
       Arguments.of(with("limits.maxSubscriptionsPerConnection", 0),
         "limits.maxSubscriptionsPerConnection: must be between 1 and 1000000, got 0 in test.yaml"),
+      Arguments.of(with("limits.slowConsumerGraceMs", -1),
+        "limits.slowConsumerGraceMs: must be between 0 and 600000, got -1 in test.yaml"),
+      Arguments.of(with("limits.slowConsumerGraceMs", 600_001),
+        "limits.slowConsumerGraceMs: must be between 0 and 600000, got 600001 in test.yaml"),
       Arguments.of(with("auth.jwt.leewaySeconds", 3601), "auth.jwt.leewaySeconds: must be between 0 and 3600, got 3601 in test.yaml"),
       Arguments.of(with("cluster.minMembers", 0), "cluster.minMembers: must be between 1 and 1000, got 0 in test.yaml"),
       Arguments.of(with("cluster.minMembers", -2), "cluster.minMembers: must be between 1 and 1000, got -2 in test.yaml"),
@@ -843,7 +861,7 @@ class ConfigLoaderTest {
     assertEquals(new JwtConfig("HS256", secret, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
     assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1), c.cluster());
-    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1048576, 255), c.limits());
+    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1048576, 255, 30000, 5000), c.limits());
     assertEquals(4, c.channels().size());
     assertEquals("public.*", c.channels().get(0).pattern().toString());
     assertEquals(Access.ALL, c.channels().get(0).subscribe());
