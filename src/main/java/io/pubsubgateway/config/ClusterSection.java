@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import static io.pubsubgateway.config.ConfigSchema.CLUSTER_ADDRESS_PREFIX;
 import static io.pubsubgateway.config.ConfigSchema.CLUSTER_ENABLED;
+import static io.pubsubgateway.config.ConfigSchema.CLUSTER_GAP_WAIT_MS;
 import static io.pubsubgateway.config.ConfigSchema.CLUSTER_HAZELCAST_CONFIG;
 import static io.pubsubgateway.config.ConfigSchema.CLUSTER_HOST;
 import static io.pubsubgateway.config.ConfigSchema.CLUSTER_MIN_MEMBERS;
@@ -25,7 +26,7 @@ final class ClusterSection {
     String prefix = v.get(CLUSTER_ADDRESS_PREFIX);
     ClusterConfig cluster = new ClusterConfig(clustered, hzConfig, v.required(CLUSTER_HOST),
       v.get(CLUSTER_PORT), v.get(CLUSTER_NAME), prefix == null ? "" : prefix,
-      v.get(CLUSTER_MIN_MEMBERS));
+      v.get(CLUSTER_MIN_MEMBERS), v.get(CLUSTER_GAP_WAIT_MS));
     if (!clustered && cluster.minMembers() > 1) {
       throw CLUSTER_MIN_MEMBERS.invalid("must be 1 when cluster.enabled is false (a standalone node is "
         + "its own quorum), got " + cluster.minMembers());

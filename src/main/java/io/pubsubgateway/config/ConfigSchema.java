@@ -77,6 +77,8 @@ public final class ConfigSchema {
     ClusterConfig.DEFAULT_ADDRESS_PREFIX);
   public static final Key<Integer> CLUSTER_MIN_MEMBERS = integer("cluster.minMembers",
     ClusterConfig.DEFAULT_MIN_MEMBERS, 1, ClusterConfig.MAX_MIN_MEMBERS);
+  public static final Key<Integer> CLUSTER_GAP_WAIT_MS = integer("cluster.gapWaitMs", ClusterConfig.DEFAULT_GAP_WAIT_MS,
+    0, 60_000);
   public static final Key<Integer> LIMITS_MAX_FRAME_BYTES = integer("limits.maxFrameBytes",
     LimitsConfig.DEFAULT_MAX_FRAME_BYTES, 256, 16 * 1024 * 1024);
   public static final Key<Integer> LIMITS_MAX_SUBSCRIPTIONS_PER_CONNECTION = integer(

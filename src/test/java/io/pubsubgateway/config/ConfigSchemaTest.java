@@ -49,7 +49,7 @@ class ConfigSchemaTest {
         "http.tls.keyStorePassword", "auth.jwt.algorithm", "auth.jwt.secret", "auth.jwt.secretFile",
         "auth.jwt.publicKeyFile", "auth.jwt.issuer", "auth.jwt.audience", "auth.jwt.leewaySeconds",
         "auth.allowAnonymous", "cluster.enabled", "cluster.hazelcastConfig", "cluster.host", "cluster.port",
-        "cluster.name", "cluster.addressPrefix", "cluster.minMembers", "limits.maxFrameBytes",
+        "cluster.name", "cluster.addressPrefix", "cluster.minMembers", "cluster.gapWaitMs", "limits.maxFrameBytes",
         "limits.maxSubscriptionsPerConnection", "limits.maxConnections", "limits.publishPerSecond",
         "limits.idleTimeoutSeconds", "limits.outboundQueueBytes", "limits.maxChannelLength", "limits.replyTimeoutMs",
         "limits.slowConsumerGraceMs",
