@@ -27,7 +27,7 @@ final class ChannelsSection {
   static List<ChannelRule> parse(JsonArray list) {
     List<ChannelRule> rules = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      String at = ConfigSchema.CHANNELS + "[" + i + "]";
+      String at = ConfigSchema.CHANNELS.path() + "[" + i + "]";
       if (!(list.getValue(i) instanceof JsonObject rule)) {
         throw new ConfigException(at + ": expected a rule object {pattern, subscribe, publish}");
       }

@@ -67,7 +67,7 @@ public final class ConfigLoader {
   private static void walk(JsonObject tree, String prefix, Map<String, Object> values, String source) {
     for (Map.Entry<String, Object> e : tree) {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      ConfigSchema.Key key = ConfigSchema.key(path);
+      ConfigSchema.Key<?> key = ConfigSchema.key(path);
       if (key != null) {
         values.put(path, checkType(key, e.getValue(), source));
       } else if (e.getValue() instanceof JsonObject section && ConfigSchema.isSection(path)) {
@@ -80,7 +80,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static Object checkType(ConfigSchema.Key key, Object value, String source) {
+  private static Object checkType(ConfigSchema.Key<?> key, Object value, String source) {
     if (value == null) {
       return key.defaultValue();
     }
@@ -115,23 +115,22 @@ public final class ConfigLoader {
     }
   }
 
-  private static int checkBounds(ConfigSchema.Key key, long v, String source) {
+  private static int checkBounds(ConfigSchema.Key<?> key, long v, String source) {
     if (v < key.min() || v > key.max()) {
-      throw new ConfigException(key.path() + ": must be between " + key.min() + " and " + key.max()
-        + ", got " + v + " " + source);
+      throw key.invalid("must be between " + key.min() + " and " + key.max() + ", got " + v + " " + source);
     }
     return (int) v;
   }
 
-  private static ConfigException typeError(ConfigSchema.Key key, String expected, Object value, String source) {
+  private static ConfigException typeError(ConfigSchema.Key<?> key, String expected, Object value, String source) {
     String kind = value instanceof String ? "string \"" + value + "\"" : value.getClass().getSimpleName()
       .replace("JsonObject", "object").replace("JsonArray", "list").toLowerCase(Locale.ROOT) + " " + value;
-    return new ConfigException(key.path() + ": expected " + expected + ", got " + kind + " " + source);
+    return key.invalid("expected " + expected + ", got " + kind + " " + source);
   }
 
   private static void applyEnv(Map<String, String> env, Map<String, Object> values) {
-    Map<String, ConfigSchema.Key> byEnv = new HashMap<>();
-    for (ConfigSchema.Key k : ConfigSchema.keys().values()) {
+    Map<String, ConfigSchema.Key<?>> byEnv = new HashMap<>();
+    for (ConfigSchema.Key<?> k : ConfigSchema.keys().values()) {
       byEnv.put(k.envName(), k);
       byEnv.put(k.compactEnvName(), k);
     }
@@ -139,7 +138,7 @@ public final class ConfigLoader {
       if (!e.getKey().startsWith("GATEWAY_")) {
         continue;
       }
-      ConfigSchema.Key key = byEnv.get(e.getKey());
+      ConfigSchema.Key<?> key = byEnv.get(e.getKey());
       if (key == null) {
         throw new ConfigException("environment variable " + e.getKey() + ": no such config key");
       }
@@ -154,7 +153,7 @@ public final class ConfigLoader {
         throw new ConfigException("--set " + set + ": expected key.path=value");
       }
       String path = set.substring(0, eq).trim();
-      ConfigSchema.Key key = ConfigSchema.key(path);
+      ConfigSchema.Key<?> key = ConfigSchema.key(path);
       if (key == null) {
         throw new ConfigException(path + ": unknown key (from --set)");
       }
@@ -163,7 +162,7 @@ public final class ConfigLoader {
   }
 
   /** Parses a value given as text (environment or command line); lists are comma-separated. */
-  private static Object parseText(ConfigSchema.Key key, String text, String source) {
+  private static Object parseText(ConfigSchema.Key<?> key, String text, String source) {
     String t = text.trim();
     switch (key.type()) {
       case STRING:
@@ -188,7 +187,7 @@ public final class ConfigLoader {
         }
         return list;
       default:
-        throw new ConfigException(key.path() + ": can only be set in the config file, not " + source);
+        throw key.invalid("can only be set in the config file, not " + source);
     }
   }
 }

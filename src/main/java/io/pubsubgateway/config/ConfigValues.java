@@ -8,46 +8,37 @@ import java.util.Map;
 
 /**
  * The merged value of every key (defaults, file, environment, {@code --set}), already checked
- * against its {@link ConfigSchema} type and bounds, read by the section parsers. Keys are dotted
- * paths; every key of the schema has a value of its type (null only for strings without default).
+ * against its {@link ConfigSchema} type and bounds, read by the section parsers through the
+ * schema's typed keys. Every key of the schema has a value of its type (null only for strings
+ * without default).
  */
 final class ConfigValues {
   private final Map<String, Object> values;
 
+  /** {@code values}: dotted path to a value of the key's type, as the loader's type check left it. */
   ConfigValues(Map<String, Object> values) {
     this.values = values;
   }
 
-  /** A string key's value, or null. */
-  String str(String key) {
-    return (String) values.get(key);
+  /** The key's value; null only for a string key that has no default and was not set. */
+  @SuppressWarnings("unchecked") // the loader stores for every key a value of the key's type (ConfigSchema.Key)
+  <T> T get(ConfigSchema.Key<T> key) {
+    return (T) values.get(key.path());
   }
 
-  /** A string key's value; fails when it is missing or blank. */
-  String required(String key) {
-    String s = str(key);
+  /** A string key's value; fails naming the key when it is missing or blank. */
+  String required(ConfigSchema.Key<String> key) {
+    String s = get(key);
     if (s == null || s.isBlank()) {
-      throw new ConfigException(key + ": must not be empty");
+      throw key.invalid("must not be empty");
     }
     return s;
   }
 
-  List<String> strings(String key) {
+  /** A list-of-strings key's value, as an immutable list. */
+  List<String> strings(ConfigSchema.Key<JsonArray> key) {
     List<String> list = new ArrayList<>();
-    ((JsonArray) values.get(key)).forEach(o -> list.add((String) o));
+    get(key).forEach(o -> list.add((String) o));
     return List.copyOf(list);
-  }
-
-  int integer(String key) {
-    return (Integer) values.get(key);
-  }
-
-  boolean bool(String key) {
-    return (Boolean) values.get(key);
-  }
-
-  /** A key whose value is a list of objects ({@code channels}). */
-  JsonArray list(String key) {
-    return (JsonArray) values.get(key);
   }
 }

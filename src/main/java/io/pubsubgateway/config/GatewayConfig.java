@@ -8,4 +8,6 @@ import java.util.List;
 public record GatewayConfig(HttpConfig http, AuthConfig auth, ClusterConfig cluster, LimitsConfig limits,
                             List<ChannelRule> channels, ApiConfig api, MetricsConfig metrics, LoggingConfig logging,
                             SockJsConfig sockjs, boolean demo) {
+  /** {@code demo.enabled}: the demo signs tokens for anyone, so it is off unless asked for. */
+  public static final boolean DEFAULT_DEMO = false;
 }

@@ -3,62 +3,73 @@ package io.pubsubgateway.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.pubsubgateway.config.ConfigSchema.HTTP_ALLOWED_ORIGINS;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_HOST;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_INSTANCES;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_PATH;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_PORT;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_TLS_CERT_FILE;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_TLS_ENABLED;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_TLS_KEY_FILE;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_TLS_KEY_STORE_FILE;
+import static io.pubsubgateway.config.ConfigSchema.HTTP_TLS_KEY_STORE_PASSWORD;
+
 /** The {@code http.*} and {@code http.tls.*} keys: where clients connect, and the server's TLS certificate. */
 final class HttpSection {
   private HttpSection() {
   }
 
   static HttpConfig parse(ConfigValues v) {
-    String path = v.str("http.path");
+    String path = v.get(HTTP_PATH);
     if (path == null || !path.startsWith("/")) {
-      throw new ConfigException("http.path: must start with '/', got " + path);
+      throw HTTP_PATH.invalid("must start with '/', got " + path);
     }
-    return new HttpConfig(v.required("http.host"), v.integer("http.port"), path, v.strings("http.allowedOrigins"),
-      v.integer("http.instances"), tls(v));
+    return new HttpConfig(v.required(HTTP_HOST), v.get(HTTP_PORT), path, v.strings(HTTP_ALLOWED_ORIGINS),
+      v.get(HTTP_INSTANCES), tls(v));
   }
 
   private static TlsConfig tls(ConfigValues v) {
-    String cert = v.str("http.tls.certFile");
-    String key = v.str("http.tls.keyFile");
-    String store = v.str("http.tls.keyStoreFile");
-    String password = v.str("http.tls.keyStorePassword");
-    if (!v.bool("http.tls.enabled")) {
+    String cert = v.get(HTTP_TLS_CERT_FILE);
+    String key = v.get(HTTP_TLS_KEY_FILE);
+    String store = v.get(HTTP_TLS_KEY_STORE_FILE);
+    String password = v.get(HTTP_TLS_KEY_STORE_PASSWORD);
+    if (!v.get(HTTP_TLS_ENABLED)) {
       return new TlsConfig(false, cert, key, store, password);
     }
     boolean pem = cert != null || key != null;
     if (pem && store != null) {
-      throw new ConfigException("http.tls.keyStoreFile: set either the PEM pair (http.tls.certFile, http.tls.keyFile)"
+      throw HTTP_TLS_KEY_STORE_FILE.invalid("set either the PEM pair (http.tls.certFile, http.tls.keyFile)"
         + " or a keystore (http.tls.keyStoreFile), not both");
     }
     if (!pem && store == null) {
-      throw new ConfigException("http.tls.certFile: missing: http.tls.enabled needs a PEM certificate and key"
+      throw HTTP_TLS_CERT_FILE.invalid("missing: http.tls.enabled needs a PEM certificate and key"
         + " (http.tls.certFile, http.tls.keyFile) or a keystore (http.tls.keyStoreFile)");
     }
     if (pem && cert == null) {
-      throw new ConfigException("http.tls.certFile: missing: http.tls.keyFile needs its PEM certificate chain");
+      throw HTTP_TLS_CERT_FILE.invalid("missing: http.tls.keyFile needs its PEM certificate chain");
     }
     if (pem && key == null) {
-      throw new ConfigException("http.tls.keyFile: missing: http.tls.certFile needs its PEM private key");
+      throw HTTP_TLS_KEY_FILE.invalid("missing: http.tls.certFile needs its PEM private key");
     }
     if (store != null && password == null) {
-      throw new ConfigException("http.tls.keyStorePassword: missing: the keystore http.tls.keyStoreFile needs its password");
+      throw HTTP_TLS_KEY_STORE_PASSWORD.invalid("missing: the keystore http.tls.keyStoreFile needs its password");
     }
     if (pem) {
-      checkReadable("http.tls.certFile", cert);
-      checkReadable("http.tls.keyFile", key);
+      checkReadable(HTTP_TLS_CERT_FILE, cert);
+      checkReadable(HTTP_TLS_KEY_FILE, key);
     } else {
-      checkReadable("http.tls.keyStoreFile", store);
+      checkReadable(HTTP_TLS_KEY_STORE_FILE, store);
     }
     return new TlsConfig(true, cert, key, store, password);
   }
 
-  private static void checkReadable(String key, String file) {
+  private static void checkReadable(ConfigSchema.Key<String> key, String file) {
     Path path = Path.of(file);
     if (!Files.exists(path)) {
-      throw new ConfigException(key + ": " + file + " does not exist");
+      throw key.invalid(file + " does not exist");
     }
     if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-      throw new ConfigException(key + ": cannot read " + file + " (not a readable file)");
+      throw key.invalid("cannot read " + file + " (not a readable file)");
     }
   }
 }

@@ -7,4 +7,7 @@ package io.pubsubgateway.config;
  */
 public record JwtConfig(String algorithm, String secret, String publicKeyPem, String issuer, String audience,
                         int leewaySeconds) {
+  public static final String DEFAULT_ALGORITHM = "HS256";
+  /** Clock skew tolerated on {@code exp}/{@code nbf}/{@code iat}. */
+  public static final int DEFAULT_LEEWAY_SECONDS = 5;
 }

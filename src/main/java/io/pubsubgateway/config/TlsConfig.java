@@ -10,6 +10,7 @@ import java.util.Locale;
  */
 public record TlsConfig(boolean enabled, String certFile, String keyFile, String keyStoreFile,
                         String keyStorePassword) {
+  public static final boolean DEFAULT_ENABLED = false;
   /** TLS off, nothing configured. */
   public static final TlsConfig DISABLED = new TlsConfig(false, null, null, null, null);
 

@@ -45,8 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChannelHub {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelHub.class);
-  /** How long a message waits for the offsets before it before they are read from the history. */
-  static final long GAP_WAIT_MS = 200;
   /** Lower bound of the messages a history channel may hold behind a gap (else its history size). */
   static final int MIN_MAX_PENDING = 64;
   /** Registration lookups in flight at once during a check. */
@@ -57,6 +55,7 @@ public final class ChannelHub {
   private final ChannelPublisher publisher;
   private final GatewayMetrics metrics;
   private final StreamSequencer.Timers timers;
+  private final long gapWaitMs;
   private final Map<String, Entry> channels = new HashMap<>();
   private volatile int channelCount;
 
@@ -75,8 +74,14 @@ public final class ChannelHub {
     StreamSequencer sequencer;
   }
 
-  public ChannelHub(Context context, Broker broker, ChannelPublisher publisher, GatewayMetrics metrics) {
+  /**
+   * @param gapWaitMs how long a message of a history channel waits for the offsets before it before
+   *                  they are read from the history ({@code cluster.gapWaitMs})
+   */
+  public ChannelHub(Context context, Broker broker, ChannelPublisher publisher, GatewayMetrics metrics,
+                    long gapWaitMs) {
     this.context = context;
+    this.gapWaitMs = gapWaitMs;
     this.timers = new StreamSequencer.Timers() {
       @Override
       public long schedule(long delayMs, Runnable task) {
@@ -130,7 +135,7 @@ public final class ChannelHub {
           public void resync(String reason) {
             ChannelHub.this.resync(channel, entry, reason);
           }
-        }, GAP_WAIT_MS, Math.max(entry.options.historySize(), MIN_MAX_PENDING));
+        }, gapWaitMs, Math.max(entry.options.historySize(), MIN_MAX_PENDING));
     }
     entry.consumer = subscribe(channel, entry);
     entry.ready = entry.consumer.completion()

@@ -39,6 +39,12 @@ import java.util.TreeMap;
  */
 final class StreamSequencer {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSequencer.class);
+  /**
+   * The first retry of a failed or inconclusive history read waits twice this, each further one
+   * twice as long as the one before; independent of the gap wait, so that a short gap wait does not
+   * shorten the half minute a gap is retried for.
+   */
+  static final long RETRY_BASE_MS = 200;
   /** Upper bound of the delay between retries of a failed history read. */
   static final long MAX_RETRY_DELAY_MS = 5000;
   /** Held messages of other epochs while the current epoch is being checked. */
@@ -98,6 +104,8 @@ final class StreamSequencer {
   private boolean warnedBadOffset;
 
   /**
+   * @param gapWaitMs  how long a message ahead of the next offset waits for the ones before it
+   *                   before they are read from the history ({@code cluster.gapWaitMs}; 0: at once)
    * @param maxPending how many messages may wait behind a gap before continuity is given up
    *                   (the history's size is a natural bound: beyond it the gap cannot be filled)
    */
@@ -399,8 +407,7 @@ final class StreamSequencer {
   }
 
   private long retryDelay(int failures) {
-    long delay = gapWaitMs << Math.min(failures, 16);
-    return Math.min(Math.max(delay, 1), MAX_RETRY_DELAY_MS);
+    return Math.min(RETRY_BASE_MS << Math.min(failures, 16), MAX_RETRY_DELAY_MS);
   }
 
   private static String midAt(List<Entry> entries, long offset) {

@@ -212,7 +212,7 @@ public final class GatewayNode {
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
       permissions::options, history, quorum);
     ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), publisher.broker(), publisher,
-      metrics);
+      metrics, config.cluster().gapWaitMs());
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());
     int[] actualPort = new int[1];
     ClusterAdmin admin = new ClusterAdmin(vertx, config.api().clusterTimeoutMs(),

@@ -42,7 +42,7 @@ public interface ClientSocket {
   /** Closes with {@code code} (a close frame where the transport has one). */
   void close(CloseCode code);
 
-  /** Drops the connection after {@code graceMs} without waiting for the client (slow consumer). */
+  /** Drops the connection after {@code graceMs} (0: at once) without waiting for the client (slow consumer). */
   void dropAfter(long graceMs);
 
   String remoteAddress();

@@ -39,8 +39,6 @@ import java.util.UUID;
 public final class Session implements Subscriber, ClientSocket.Events {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
   private static final Logger DISCONNECT_LOG = LoggerFactory.getLogger("io.pubsubgateway.disconnect");
-  /** How long a slow consumer gets to read its backlog and the 4003 close frame before it is dropped. */
-  static final long SLOW_CONSUMER_GRACE_MS = 5000;
 
   private final ClientSocket socket;
   private final Principal principal;
@@ -373,7 +371,8 @@ public final class Session implements Subscriber, ClientSocket.Events {
   /**
    * Flushes what {@link #send} wrote. Bytes the socket would not take stay queued; when they exceed
    * {@code limits.outboundQueueBytes} the client is not keeping up: it is closed with 4003 and,
-   * as it cannot read the close frame behind its backlog, dropped after a grace period.
+   * as it cannot read the close frame behind its backlog, dropped after
+   * {@code limits.slowConsumerGraceMs}.
    */
   void flush() {
     flushPending = false;
@@ -381,7 +380,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
       LOG.info("slow consumer user={} remote={}: over {} bytes unsent, closing", principal.user(),
         socket.remoteAddress(), limits.outboundQueueBytes());
       close(CloseCode.SLOW_CONSUMER);
-      socket.dropAfter(SLOW_CONSUMER_GRACE_MS);
+      socket.dropAfter(limits.slowConsumerGraceMs());
     }
   }
 

@@ -61,7 +61,7 @@ final class SockJsClientSocket implements ClientSocket {
 
   @Override
   public void dropAfter(long graceMs) {
-    context.owner().setTimer(graceMs, id -> sock.close());
+    context.owner().setTimer(Math.max(1, graceMs), id -> sock.close()); // a Vert.x timer takes at least 1 ms
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -142,8 +143,8 @@ class ConfigLoaderTest {
     assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
-    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1), c.cluster());
-    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255), c.limits());
+    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1, 200), c.cluster());
+    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1024 * 1024, 255, 30000, 5000), c.limits());
     assertEquals(List.of(), c.channels());
     assertEquals(new ApiConfig(false, List.of(), 1024 * 1024, 3000), c.api());
     assertEquals(new MetricsConfig(true, "/metrics", true), c.metrics());
@@ -265,15 +266,33 @@ class ConfigLoaderTest {
       .put("allowedOrigins", new JsonArray().add("https://a.example").add("https://*.b.example")).put("instances", 4);
     section(tree, "auth.jwt").put("issuer", "iss").put("audience", "aud").put("leewaySeconds", 0);
     section(tree, "auth").put("allowAnonymous", true);
-    section(tree, "cluster").put("host", "127.0.0.5").put("port", 5701).put("name", "gw").put("addressPrefix", "ps.");
+    section(tree, "cluster").put("host", "127.0.0.5").put("port", 5701).put("name", "gw").put("addressPrefix", "ps.")
+      .put("gapWaitMs", 50);
     section(tree, "limits").put("maxFrameBytes", 256).put("maxSubscriptionsPerConnection", 1).put("maxConnections", 2)
-      .put("publishPerSecond", 0).put("idleTimeoutSeconds", 0).put("outboundQueueBytes", 4096).put("maxChannelLength", 1024);
+      .put("publishPerSecond", 0).put("idleTimeoutSeconds", 0).put("outboundQueueBytes", 4096).put("maxChannelLength", 1024)
+      .put("slowConsumerGraceMs", 100);
     GatewayConfig c = build(tree);
     assertEquals(new HttpConfig("0.0.0.0", 9000, "/pubsub", List.of("https://a.example", "https://*.b.example"), 4, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", SECRET, null, "iss", "aud", 0), c.auth().jwt());
     assertTrue(c.auth().allowAnonymous());
-    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.5", 5701, "gw", "ps.", 1), c.cluster());
-    assertEquals(new LimitsConfig(256, 1, 2, 0, 0, 4096, 1024), c.limits());
+    assertEquals(new ClusterConfig(false, "conf/cluster.xml", "127.0.0.5", 5701, "gw", "ps.", 1, 50), c.cluster());
+    assertEquals(new LimitsConfig(256, 1, 2, 0, 0, 4096, 1024, 30000, 100), c.limits());
+  }
+
+  static Stream<Arguments> tunablesAtTheirBounds() {
+    Function<GatewayConfig, Integer> slowConsumerGrace = c -> c.limits().slowConsumerGraceMs();
+    Function<GatewayConfig, Integer> gapWait = c -> c.cluster().gapWaitMs();
+    return Stream.of(
+      Arguments.of("limits.slowConsumerGraceMs=0", 0, slowConsumerGrace),
+      Arguments.of("limits.slowConsumerGraceMs=600000", 600_000, slowConsumerGrace),
+      Arguments.of("cluster.gapWaitMs=0", 0, gapWait),
+      Arguments.of("cluster.gapWaitMs=60000", 60_000, gapWait));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("tunablesAtTheirBounds")
+  void tunablesAtTheirBounds(String set, int expected, Function<GatewayConfig, Integer> read) {
+    assertEquals(expected, read.apply(build(minimal(), Map.of(), set)));
   }
 
   @Test
@@ -433,10 +452,16 @@ class ConfigLoaderTest {
       Arguments.of(with("limits.maxChannelLength", 1025), "limits.maxChannelLength: must be between 1 and 1024, got 1025 in test.yaml"),
       Arguments.of(with("limits.maxSubscriptionsPerConnection", 0),
         "limits.maxSubscriptionsPerConnection: must be between 1 and 1000000, got 0 in test.yaml"),
+      Arguments.of(with("limits.slowConsumerGraceMs", -1),
+        "limits.slowConsumerGraceMs: must be between 0 and 600000, got -1 in test.yaml"),
+      Arguments.of(with("limits.slowConsumerGraceMs", 600_001),
+        "limits.slowConsumerGraceMs: must be between 0 and 600000, got 600001 in test.yaml"),
       Arguments.of(with("auth.jwt.leewaySeconds", 3601), "auth.jwt.leewaySeconds: must be between 0 and 3600, got 3601 in test.yaml"),
       Arguments.of(with("cluster.minMembers", 0), "cluster.minMembers: must be between 1 and 1000, got 0 in test.yaml"),
       Arguments.of(with("cluster.minMembers", -2), "cluster.minMembers: must be between 1 and 1000, got -2 in test.yaml"),
-      Arguments.of(with("cluster.minMembers", "two"), "cluster.minMembers: expected an integer, got string \"two\" in test.yaml"));
+      Arguments.of(with("cluster.minMembers", "two"), "cluster.minMembers: expected an integer, got string \"two\" in test.yaml"),
+      Arguments.of(with("cluster.gapWaitMs", -1), "cluster.gapWaitMs: must be between 0 and 60000, got -1 in test.yaml"),
+      Arguments.of(with("cluster.gapWaitMs", 60_001), "cluster.gapWaitMs: must be between 0 and 60000, got 60001 in test.yaml"));
   }
 
   @ParameterizedTest(name = "[{index}] {1}")
@@ -842,8 +867,8 @@ class ConfigLoaderTest {
     assertEquals(new HttpConfig("127.0.0.1", 8080, "/ws", List.of("*"), 0, TlsConfig.DISABLED), c.http());
     assertEquals(new JwtConfig("HS256", secret, null, null, null, 5), c.auth().jwt());
     assertFalse(c.auth().allowAnonymous());
-    assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1), c.cluster());
-    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1048576, 255), c.limits());
+    assertEquals(new ClusterConfig(true, "conf/cluster.xml", "127.0.0.1", 0, null, "", 1, 200), c.cluster());
+    assertEquals(new LimitsConfig(65536, 128, 10000, 1000, 60, 1048576, 255, 30000, 5000), c.limits());
     assertEquals(4, c.channels().size());
     assertEquals("public.*", c.channels().get(0).pattern().toString());
     assertEquals(Access.ALL, c.channels().get(0).subscribe());

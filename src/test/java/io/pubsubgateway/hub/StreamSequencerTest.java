@@ -266,6 +266,25 @@ class StreamSequencerTest {
   }
 
   @Test
+  void withoutGapWaitTheGapIsReadAtOnceAndAFailedReadStillBacksOff() {
+    history.top = new Position(4, "e1");
+    history.entries.put(4L, stored(4));
+    sequencer = new StreamSequencer(CHANNEL, OPTIONS, history, timers, sink, 0, 100);
+    assertTrue(sequencer.start().succeeded());
+    live(6, "e1");
+    timers.advance(0);
+    assertEquals(1, history.reads.size(), "read without waiting");
+    history.reads.pollFirst().promise.fail(new IllegalStateException("partition migrating"));
+    timers.advance(StreamSequencer.RETRY_BASE_MS);
+    assertEquals(0, history.reads.size(), "a failed read is not retried sooner than the retry base allows");
+    timers.advance(StreamSequencer.MAX_RETRY_DELAY_MS);
+    assertEquals(1, history.reads.size(), "the read is retried");
+    history.reads.pollFirst().promise.complete(page(6, "e1", stored(5)));
+    assertEquals(List.of(5L, 6L), delivered);
+    assertEquals(List.of(), resyncs);
+  }
+
+  @Test
   void aRepositionDeliversWhatTheStreamGotWhileThisNodeWasCutOff() {
     start(4, "e1");
     live(5, "e1");
