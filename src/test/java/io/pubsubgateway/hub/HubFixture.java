@@ -2,6 +2,7 @@ package io.pubsubgateway.hub;
 
 import io.netty.channel.EventLoop;
 import io.pubsubgateway.cluster.ClusterQuorum;
+import io.pubsubgateway.config.ClusterConfig;
 import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.history.HistoryStore;
 import io.pubsubgateway.history.MemoryHistoryStore;
@@ -62,7 +63,7 @@ final class HubFixture implements AutoCloseable {
     publisher = new ChannelPublisher(broker, ch -> ch.startsWith("hist.") ? HISTORY : ChannelOptions.NONE, history,
       ClusterQuorum.none());
     hubContext = internal.contextBuilder().withEventLoop(eventLoops.get(0)).build();
-    hub = new ChannelHub(hubContext, broker, publisher, metrics);
+    hub = new ChannelHub(hubContext, broker, publisher, metrics, ClusterConfig.DEFAULT_GAP_WAIT_MS);
     for (int i = 0; i < LOOPS; i++) {
       Context context = internal.contextBuilder().withEventLoop(eventLoops.get(i)).build();
       loops.add(new Loop(i, context, new LocalHub(context, hub, metrics)));

@@ -3,6 +3,7 @@ package io.pubsubgateway.session;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
 import io.pubsubgateway.cluster.ClusterQuorum;
+import io.pubsubgateway.config.ClusterConfig;
 import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.history.MemoryHistoryStore;
@@ -53,7 +54,7 @@ class FlushBatcherTest {
     ChannelPublisher publisher = new ChannelPublisher(broker, ch -> ChannelOptions.NONE, new MemoryHistoryStore(),
       ClusterQuorum.none());
     ChannelHub channelHub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), broker, publisher,
-      metrics);
+      metrics, ClusterConfig.DEFAULT_GAP_WAIT_MS);
     services = new SessionServices(new LocalHub(context, channelHub, metrics), new FlushBatcher(context), publisher,
       new Permissions(List.of()), LIMITS, metrics, new MemoryPresenceManager(), "node-1");
   }
