@@ -2,6 +2,9 @@ package io.pubsubgateway.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.pubsubgateway.protocol.CloseCode;
 import io.pubsubgateway.session.ClientSocket;
@@ -17,15 +20,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A raw WebSocket ({@code http.path}). Reassembles fragmented text messages itself, up to
- * limits.maxFrameBytes. Writes go straight to the Netty channel without a flush, each wrapping
- * the shared frame array (nothing re-encoded per socket; Netty's WebSocket08FrameEncoder still
- * copies a payload of up to 1 KiB, with its header, into a fresh buffer); {@link #flush} flushes
- * once per loop turn.
+ * limits.maxFrameBytes. Writes go straight to the Netty channel without a flush, below the
+ * WebSocket frame encoder: each is a retained duplicate of the message's wire frame, built once per
+ * event loop ({@link WireFrames}), so a message costs one buffer per loop, not one per socket;
+ * {@link #flush} flushes once per loop turn. Vert.x's own frames (close, pong) still go through
+ * the encoder, in order with ours (everything is written on the connection's event loop).
  */
 final class WebSocketClientSocket implements ClientSocket {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketClientSocket.class);
   private final ServerWebSocket ws;
   private final ChannelHandlerContext chctx;
+  /** The frame encoder's context: a write from it skips the encoder. Null: write frames through it. */
+  private final ChannelHandlerContext belowEncoder;
   private final int maxMessageBytes;
   private Events events;
   private Buffer fragments;
@@ -34,6 +40,10 @@ final class WebSocketClientSocket implements ClientSocket {
   WebSocketClientSocket(ServerWebSocket ws, int maxMessageBytes, int outboundQueueBytes) {
     this.ws = ws;
     this.chctx = ((WebSocketInternal) ws).channelHandlerContext();
+    ChannelPipeline pipeline = chctx.pipeline();
+    // with a WebSocket extension (compression) frames must go through its encoder: not negotiated here
+    this.belowEncoder = pipeline.get(WebSocketExtensionEncoder.class) == null
+      ? pipeline.context(WebSocketFrameEncoder.class) : null;
     this.maxMessageBytes = maxMessageBytes;
     ws.setWriteQueueMaxSize(outboundQueueBytes);
   }
@@ -103,7 +113,11 @@ final class WebSocketClientSocket implements ClientSocket {
 
   @Override
   public void write(byte[] frame) {
-    chctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), chctx.voidPromise());
+    if (belowEncoder != null) {
+      belowEncoder.write(WireFrames.retained(frame, belowEncoder.alloc()), belowEncoder.voidPromise());
+    } else {
+      chctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), chctx.voidPromise());
+    }
   }
 
   @Override
