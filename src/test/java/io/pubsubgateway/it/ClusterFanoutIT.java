@@ -144,6 +144,33 @@ class ClusterFanoutIT {
     a.close();
   }
 
+  /** Frames of every WebSocket length class (7-bit, 16-bit, 64-bit), shared by two sockets of each node. */
+  @Test
+  void framesOfEveryLengthClassArriveWholeAtEverySubscriber() {
+    String channel = "fanout.sizes";
+    List<WsClient> subscribers = new ArrayList<>();
+    for (int node = 0; node < 3; node++) {
+      for (int k = 0; k < 2; k++) {
+        WsClient c = client(node);
+        c.subscribe(channel);
+        subscribers.add(c);
+      }
+    }
+    awaitRegistrations(channel, 3);
+    List<String> bodies = new ArrayList<>();
+    for (int length : new int[] {1, 80, 126, 1000, 1025, 65_535, 65_536, 300_000}) {
+      String body = "b".repeat(length);
+      bodies.add(body);
+      cluster.node(1).vertx().eventBus().publish(channel, body);
+    }
+    for (WsClient c : subscribers) {
+      for (String body : bodies) {
+        assertEquals(body, c.next().getString("body"));
+      }
+      c.close();
+    }
+  }
+
   @Test
   void sendReachesOneBackendConsumerAndItsReplyOrFailureComesBackToTheSenderOnly() {
     MessageConsumer<Object> echo = cluster.node(2).vertx().eventBus().consumer("svc.echo", m -> {
