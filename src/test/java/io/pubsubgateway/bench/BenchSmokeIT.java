@@ -15,20 +15,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A smoke run of each benchmark scenario through scripts/bench.sh with tiny sizes: the tool still
- * works, every system asked for was measured, nothing was lost. Each scenario runs two to four
- * systems, to keep the build short; SystemsIT round-trips every system adapter.
+ * works, every system asked for was measured, nothing was lost. Each scenario runs two or three
+ * systems, to keep the build short: the clusters (gateway-3, bridge-3) only in churn, which counts
+ * their registrations and has every subscriber, on every node, receive; SystemsIT round-trips every
+ * system adapter.
  */
 class BenchSmokeIT {
   @Test
-  void fanoutSmokeMeasuresOneNodeAClusterTheBaselineAndThePeerWithZeroLoss() throws Exception {
-    JsonObject json = smoke("fanout", "--systems", "gateway,gateway-3,raw-vertx,nats");
+  void fanoutSmokeMeasuresTheGatewayTheBaselineAndThePeerWithZeroLoss() throws Exception {
+    JsonObject json = smoke("fanout", "--systems", "gateway,raw-vertx,nats");
     assertTrue(Files.size(Path.of("target/bench-smoke/fanout-latest.svg")) > 0);
-    assertMeasured(json, 4);
+    assertMeasured(json, 3);
   }
 
   @Test
   void channelsSmokeMeasuresEveryChannelAwareSystemWithZeroLoss() throws Exception {
-    JsonObject json = smoke("channels", "--systems", "gateway-3,bridge");
+    JsonObject json = smoke("channels", "--systems", "gateway,bridge");
     JsonArray results = json.getJsonArray("results");
     assertEquals(2, results.size(), json.encodePrettily());
     for (Object o : results) {

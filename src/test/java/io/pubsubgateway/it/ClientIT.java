@@ -10,18 +10,15 @@ import io.pubsubgateway.client.StateChange;
 import io.pubsubgateway.client.Subscription;
 import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.Registrations;
 import io.pubsubgateway.testing.TestConfig;
-import io.pubsubgateway.testing.TestTokens;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -38,33 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Java SDK against real clustered nodes (in-process, loopback Hazelcast). */
 class ClientIT {
-  private static final List<GatewayNode> nodes = new ArrayList<>();
-  private static String clusterName;
-  private static Vertx vertx;
-  private static TestTokens tokens;
-
-  @BeforeAll
-  static void start() {
-    clusterName = TestConfig.uniqueClusterName();
-    nodes.add(startNode());
-    nodes.add(startNode());
-    vertx = Vertx.vertx();
-    tokens = new TestTokens(vertx);
-  }
-
-  private static GatewayNode startNode() {
-    return Await.result(GatewayNode.start(TestConfig.config(clusterName,
-      new JsonArray().add(TestConfig.rule("open.*", "all", "all")))), Duration.ofSeconds(60));
-  }
-
-  @AfterAll
-  static void stop() {
-    for (GatewayNode n : nodes) {
-      Await.result(n.stop(), Duration.ofSeconds(30));
-    }
-    Await.result(vertx.close());
-  }
-
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.of(2, new JsonArray().add(TestConfig.rule("open.*", "all", "all")));
   private static String url(GatewayNode node) {
     return "ws://127.0.0.1:" + node.port() + "/ws";
   }
@@ -75,7 +47,7 @@ class ClientIT {
     for (GatewayNode n : to) {
       options.addUrl(url(n));
     }
-    return GatewayClient.create(vertx, options);
+    return GatewayClient.create(cluster.clients(), options);
   }
 
   private static GatewayMessage next(BlockingQueue<GatewayMessage> queue) throws InterruptedException {
@@ -86,8 +58,8 @@ class ClientIT {
 
   @Test
   void subscribePublishRoundTripAcrossTwoNodesThenUnsubscribe() throws Exception {
-    GatewayClient subscriber = client(tokens.any("sub"), nodes.get(0));
-    GatewayClient publisher = client(tokens.any("pub"), nodes.get(1));
+    GatewayClient subscriber = client(cluster.tokens().any("sub"), cluster.node(0));
+    GatewayClient publisher = client(cluster.tokens().any("pub"), cluster.node(1));
     Await.result(subscriber.connect());
     Await.result(publisher.connect());
     BlockingQueue<GatewayMessage> received = new LinkedBlockingQueue<>();
@@ -110,7 +82,7 @@ class ClientIT {
 
   @Test
   void refusalsFailTheFutureWithTheGatewayCode() {
-    GatewayClient c = client(tokens.token("limited", List.of("mine.*"), List.of()), nodes.get(0));
+    GatewayClient c = client(cluster.tokens().token("limited", List.of("mine.*"), List.of()), cluster.node(0));
     Await.result(c.connect());
     GatewayException denied = assertInstanceOf(GatewayException.class,
       Await.failure(c.subscribe("other.room", m -> { })));
@@ -125,26 +97,24 @@ class ClientIT {
 
   @Test
   void failoverToTheNextNodeResubscribesAndRefreshesTheToken() throws Exception {
-    GatewayNode a = startNode();
-    nodes.add(a);
-    GatewayNode b = nodes.get(1);
+    GatewayNode a = cluster.startNode();
+    GatewayNode b = cluster.node(1);
     AtomicInteger tokenCalls = new AtomicInteger();
     List<StateChange> states = new CopyOnWriteArrayList<>();
     GatewayClientOptions options = new GatewayClientOptions().addUrl(url(a)).addUrl(url(b))
       .setTokenSupplier(() -> {
         tokenCalls.incrementAndGet();
-        return tokens.any("failover");
+        return cluster.tokens().any("failover");
       })
       .setReconnectPolicy(new ReconnectPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), ReconnectPolicy.UNLIMITED, 0.5));
-    GatewayClient c = GatewayClient.create(vertx, options).stateHandler(states::add);
+    GatewayClient c = GatewayClient.create(cluster.clients(), options).stateHandler(states::add);
     Await.result(c.connect());
     assertEquals(url(a), c.connectedUrl());
     BlockingQueue<GatewayMessage> received = new LinkedBlockingQueue<>();
     Await.result(c.subscribe("sdk.failover", received::add));
 
     long stoppedAt = System.nanoTime();
-    Await.result(a.stop(), Duration.ofSeconds(30));
-    nodes.remove(a);
+    cluster.stopNode(a);
     // first retry waits at most minDelay (200 ms) and goes to the next URL: B
     Await.until("reconnected to B", Duration.ofSeconds(5), () -> url(b).equals(c.connectedUrl()));
     long reconnectMs = (System.nanoTime() - stoppedAt) / 1_000_000;
@@ -153,7 +123,7 @@ class ClientIT {
     assertTrue(states.stream().anyMatch(s -> s.state() == ClientState.DISCONNECTED && s.code() == 1001), states.toString());
 
     awaitRegistrations("sdk.failover", 1);
-    GatewayClient publisher = client(tokens.any("pub2"), b);
+    GatewayClient publisher = client(cluster.tokens().any("pub2"), b);
     Await.result(publisher.connect());
     Await.result(publisher.publish("sdk.failover", "after-failover"));
     assertEquals("after-failover", next(received).body());
@@ -165,13 +135,13 @@ class ClientIT {
   void aRejectedTokenIsTerminalWithoutAReconnectLoop() throws Exception {
     AtomicInteger tokenCalls = new AtomicInteger();
     List<StateChange> states = new CopyOnWriteArrayList<>();
-    GatewayClientOptions options = new GatewayClientOptions().addUrl(url(nodes.get(0))).addUrl(url(nodes.get(1)))
+    GatewayClientOptions options = new GatewayClientOptions().addUrl(url(cluster.node(0))).addUrl(url(cluster.node(1)))
       .setTokenSupplier(() -> {
         tokenCalls.incrementAndGet();
         return "not.a.token";
       })
       .setReconnectPolicy(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(100), ReconnectPolicy.UNLIMITED, 0));
-    GatewayClient c = GatewayClient.create(vertx, options).stateHandler(states::add);
+    GatewayClient c = GatewayClient.create(cluster.clients(), options).stateHandler(states::add);
     GatewayException e = assertInstanceOf(GatewayException.class, Await.failure(c.connect()));
     assertEquals(GatewayException.AUTH_REJECTED, e.code());
     Thread.sleep(500); // ten retry periods
@@ -185,14 +155,14 @@ class ClientIT {
   @Test
   void anUnreachableNodeIsReportedWhenAttemptsRunOut() {
     GatewayClientOptions options = new GatewayClientOptions().addUrl("ws://127.0.0.1:1/ws")
-      .setToken(tokens.any("nobody"))
+      .setToken(cluster.tokens().any("nobody"))
       .setReconnectPolicy(new ReconnectPolicy(Duration.ofMillis(10), Duration.ofMillis(20), 2, 0));
-    GatewayClient c = GatewayClient.create(vertx, options);
+    GatewayClient c = GatewayClient.create(cluster.clients(), options);
     GatewayException e = assertInstanceOf(GatewayException.class, Await.failure(c.connect()));
     assertEquals(GatewayException.UNREACHABLE, e.code());
   }
 
   private static void awaitRegistrations(String address, int expected) {
-    Registrations.await(nodes, address, expected);
+    Registrations.await(cluster.nodes(), address, expected);
   }
 }

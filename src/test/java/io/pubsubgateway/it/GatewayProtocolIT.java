@@ -2,6 +2,7 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.TestConfig;
 import io.pubsubgateway.testing.TestTokens;
 import io.pubsubgateway.testing.WsClient;
@@ -10,9 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,25 +28,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * these behaviours do not depend on the cluster) and real WebSocket clients.
  */
 class GatewayProtocolIT {
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.standalone(new JsonArray()
+      .add(TestConfig.rule("public.*", "all", "token"))
+      .add(TestConfig.rule("system.*", "token", "none")),
+    "limits.maxSubscriptionsPerConnection=3", "limits.maxChannelLength=20", "limits.maxFrameBytes=1024",
+    "limits.publishPerSecond=5", "http.allowedOrigins=https://good.example,https://*.trusted.example");
   private static Vertx clients;
   private static TestTokens tokens;
   private static GatewayNode node;
 
   @BeforeAll
   static void start() {
-    node = Await.result(GatewayNode.start(TestConfig.config(null, new JsonArray()
-        .add(TestConfig.rule("public.*", "all", "token"))
-        .add(TestConfig.rule("system.*", "token", "none")),
-      "limits.maxSubscriptionsPerConnection=3", "limits.maxChannelLength=20", "limits.maxFrameBytes=1024",
-      "limits.publishPerSecond=5", "http.allowedOrigins=https://good.example,https://*.trusted.example")));
-    clients = Vertx.vertx();
-    tokens = new TestTokens(clients);
-  }
-
-  @AfterAll
-  static void stop() {
-    Await.result(clients.close(), Duration.ofSeconds(30));
-    Await.result(node.stop(), Duration.ofSeconds(30));
+    node = cluster.node(0);
+    clients = cluster.clients();
+    tokens = cluster.tokens();
   }
 
   private static JsonObject err(String code, String address, String message) {
@@ -57,7 +54,7 @@ class GatewayProtocolIT {
   }
 
   private WsClient connect(List<String> subscribe, List<String> publish) {
-    return WsClient.connect(clients, node.port(), tokens.token("alice", subscribe, publish));
+    return cluster.track(WsClient.connect(clients, node.port(), tokens.token("alice", subscribe, publish)));
   }
 
   @Test

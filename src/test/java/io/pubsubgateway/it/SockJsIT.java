@@ -2,6 +2,7 @@ package io.pubsubgateway.it;
 
 import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
+import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.TestConfig;
 import io.pubsubgateway.testing.TestTokens;
 import io.vertx.core.Future;
@@ -17,13 +18,12 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -40,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * request/reply), and the token checked before any session exists.
  */
 class SockJsIT {
+  @RegisterExtension
+  static final GatewayCluster cluster = GatewayCluster.standalone(new JsonArray().add(TestConfig.rule("open.*", "all", "all")));
   private static GatewayNode node;
   private static Vertx clients;
   private static HttpClient http;
@@ -49,24 +51,13 @@ class SockJsIT {
 
   @BeforeAll
   static void start() {
-    node = Await.result(GatewayNode.start(TestConfig.config(null, new JsonArray()
-      .add(TestConfig.rule("open.*", "all", "all")))), Duration.ofSeconds(60));
+    node = cluster.node(0);
     echo = node.vertx().eventBus().consumer("svc.echo", m -> m.reply(new JsonObject().put("echo", m.body())));
     Await.result(echo.completion());
-    clients = Vertx.vertx();
+    clients = cluster.clients();
     http = clients.createHttpClient();
     ws = clients.createWebSocketClient();
-    tokens = new TestTokens(clients);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (clients != null) {
-      Await.result(clients.close());
-    }
-    if (node != null) {
-      Await.result(node.stop(), Duration.ofSeconds(30));
-    }
+    tokens = cluster.tokens();
   }
 
   /** One SockJS session from the client side: frames in, SockJS messages out. */
