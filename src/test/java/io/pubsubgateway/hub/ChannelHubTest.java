@@ -44,12 +44,13 @@ class ChannelHubTest {
   }
 
   @Test
-  void theFirstSubscriberMakesOneBrokerSubscriptionOnTheHubsContextAndSubscribersOnEveryLoopShareIt() {
+  void theFirstSubscriberMakesOneBrokerSubscriptionOnItsOwnerShardsContextAndSubscribersOnEveryLoopShareIt() {
     Recorder a1 = f.recorder("a1", 1);
     f.subscribed("room.a", a1);
     assertEquals(1, f.broker.subscribeCalls("room.a"));
     assertEquals(1, f.broker.subscriptions("room.a"));
-    assertSame(f.hubContext, f.broker.last("room.a").context(), "the hub subscribes on its own context");
+    assertSame(f.hub.ownerContext("room.a"), f.broker.last("room.a").context(),
+      "the hub subscribes on the context of the shard owning the channel");
     assertEquals(1, f.hub.channelCount());
 
     f.subscribed("room.a", f.recorder("a1bis", 1), f.recorder("a2", 2), f.recorder("a3", 3), f.recorder("a0", 0));
