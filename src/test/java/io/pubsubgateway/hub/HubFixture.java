@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +144,44 @@ final class HubFixture implements AutoCloseable {
       l.hub().unsubscribe(channel, subscriber);
       return null;
     });
+  }
+
+  /**
+   * Attaches and detaches from every loop at once: each loop, {@code rounds} times, subscribes a new
+   * subscriber to one of {@code channels} and unsubscribes it in the same turn, in the next turn, or
+   * once the subscription is ready (the pattern differs per loop, so the loops' attaches and detaches
+   * of a channel interleave at its shard), then yields the loop. Returns, once every loop is done,
+   * the futures every subscribe gave.
+   */
+  List<Future<Void>> race(List<String> channels, int rounds) {
+    List<Future<Void>> loopsDone = new ArrayList<>();
+    List<Future<Void>> readies = Collections.synchronizedList(new ArrayList<>());
+    for (Loop l : loops) {
+      Promise<Void> done = Promise.promise();
+      loopsDone.add(done.future());
+      l.context().runOnContext(v -> round(l, channels, 0, rounds, readies, done));
+    }
+    Await.result(Future.all(loopsDone));
+    return readies;
+  }
+
+  private void round(Loop l, List<String> channels, int i, int rounds, List<Future<Void>> readies,
+                     Promise<Void> done) {
+    if (i == rounds) {
+      // the unsubscribes of the last rounds were queued behind this turn or wait for a ready: let them run
+      Future.join(new ArrayList<>(readies)).onComplete(ar -> l.context().runOnContext(v -> done.complete()));
+      return;
+    }
+    String channel = channels.get((i * 7 + l.index()) % channels.size());
+    Recorder s = new Recorder("r" + l.index() + "." + i, l);
+    Future<Void> ready = l.hub().subscribe(channel, s);
+    readies.add(ready);
+    switch ((i + l.index()) % 3) {
+      case 0 -> l.hub().unsubscribe(channel, s);
+      case 1 -> l.context().runOnContext(v -> l.hub().unsubscribe(channel, s));
+      default -> ready.onComplete(ar -> l.hub().unsubscribe(channel, s));
+    }
+    l.context().runOnContext(v -> round(l, channels, i + 1, rounds, readies, done));
   }
 
   /**
