@@ -6,7 +6,9 @@ import io.pubsubgateway.hub.HubFixture.Recorder;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.MemoryBroker.Registration;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -288,6 +290,23 @@ class HubShardsTest {
     }
     assertEquals(0, f.hub.channelCount());
     assertEquals(1, f.history.releases(f.ownedBy(0, "hist.idle.", 1).get(0)));
+  }
+
+  @Test
+  void asManyServerVerticlesAsEventLoopsDeployedTogetherLeaveNoLoopWithoutALocalHub() {
+    f = new HubFixture(new int[0]); // as GatewayNode does: the pool sized to the instances, deployed at once
+    assertEquals(HubFixture.LOOPS, f.hub.loopsWithoutLocalHub());
+    Set<Object> loops = Collections.synchronizedSet(new HashSet<>());
+    Await.result(f.vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        new LocalHub(context, f.hub, f.metrics);
+        loops.add(((ContextInternal) context).nettyEventLoop());
+        return Future.succeededFuture();
+      }
+    }, new DeploymentOptions().setInstances(HubFixture.LOOPS)));
+    assertEquals(HubFixture.LOOPS, loops.size(), "each instance on its own event loop");
+    assertEquals(0, f.hub.loopsWithoutLocalHub());
   }
 
   @Test
