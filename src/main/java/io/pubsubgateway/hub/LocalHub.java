@@ -4,7 +4,7 @@ import io.pubsubgateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,12 +16,17 @@ import java.util.Set;
  * attaches this loop to the node's {@link ChannelHub}; the last one leaving detaches it. Delivery
  * writes the one shared encoded frame to each local subscriber.
  *
- * <p>Threading: every method must be called on {@code context}.
+ * <p>Threading: every method must be called on {@code context}, an event-loop context. The
+ * {@link ChannelHub} calls {@link #deliverOnLoop} and {@link #resyncOnLoop} on this loop's thread,
+ * from the shard that owns the channel: synchronously when that shard runs on this loop, else from
+ * the task that hands over that shard's deliveries of a turn.
  */
 public final class LocalHub {
   private static final Subscriber[] NONE = new Subscriber[0];
-  private final Context context;
+  private final ContextInternal context;
   private final ChannelHub channelHub;
+  /** This loop's index among the hub's event loops. */
+  private final int loop;
   private final GatewayMetrics metrics;
   private final Map<String, LocalChannel> channels = new HashMap<>();
 
@@ -40,10 +45,24 @@ public final class LocalHub {
     }
   }
 
+  /**
+   * @param context the event-loop context of this loop's sessions (a server verticle's)
+   * @throws IllegalArgumentException when {@code context} is not an event-loop context of the
+   *                                  hub's Vert.x instance
+   */
   public LocalHub(Context context, ChannelHub channelHub, GatewayMetrics metrics) {
-    this.context = context;
+    if (!context.isEventLoopContext()) {
+      throw new IllegalArgumentException("a LocalHub needs an event-loop context");
+    }
+    this.context = (ContextInternal) context;
     this.channelHub = channelHub;
     this.metrics = metrics;
+    this.loop = channelHub.register(this.context.nettyEventLoop());
+  }
+
+  /** This loop's index among the hub's event loops. */
+  int loop() {
+    return loop;
   }
 
   /**
@@ -78,14 +97,20 @@ public final class LocalHub {
   }
 
   /**
-   * Called by the {@link ChannelHub} from its loop: writes {@code frame} to local subscribers.
-   * {@code offset} and {@code epoch} are its stream position on a channel with history, else 0 and null.
+   * Called by the shard owning {@code channel}, on this loop's thread: writes {@code frame} to local
+   * subscribers, under this hub's context (an exception of a subscriber is reported there and does
+   * not reach the shard). {@code offset} and {@code epoch} are its stream position on a channel
+   * with history, else 0 and null.
    */
-  void deliver(String channel, byte[] frame, long offset, String epoch) {
-    if (Vertx.currentContext() == context) {
+  void deliverOnLoop(String channel, byte[] frame, long offset, String epoch) {
+    assert context.nettyEventLoop().inEventLoop() : "called off this LocalHub's event loop";
+    ContextInternal previous = context.beginDispatch();
+    try {
       deliverHere(channel, frame, offset, epoch);
-    } else {
-      context.runOnContext(v -> deliverHere(channel, frame, offset, epoch));
+    } catch (Throwable t) {
+      context.reportException(t);
+    } finally {
+      context.endDispatch(previous);
     }
   }
 
@@ -106,21 +131,32 @@ public final class LocalHub {
   }
 
   /**
-   * Called by the {@link ChannelHub}: the channel's continuity is lost and the hub dropped it. If
-   * {@code token} is still this loop's local channel, it is dropped too and each of its subscribers
-   * is told to subscribe again with recovery.
+   * Called by the shard owning {@code channel}, on this loop's thread, after the deliveries that
+   * preceded it: the channel's continuity is lost and the hub dropped it. If {@code token} is still
+   * this loop's local channel, it is dropped too and each of its subscribers is told to subscribe
+   * again with recovery.
    */
-  void resync(String channel, Object token, String reason) {
-    context.runOnContext(v -> {
-      LocalChannel local = channels.get(channel);
-      if (local != token) {
-        return; // unsubscribed meanwhile (and maybe subscribed again, to the hub's new entry)
-      }
-      channels.remove(channel);
-      for (Subscriber s : local.snapshot()) {
-        s.resync(channel, reason);
-      }
-    });
+  void resyncOnLoop(String channel, Object token, String reason) {
+    assert context.nettyEventLoop().inEventLoop() : "called off this LocalHub's event loop";
+    ContextInternal previous = context.beginDispatch();
+    try {
+      resyncHere(channel, token, reason);
+    } catch (Throwable t) {
+      context.reportException(t);
+    } finally {
+      context.endDispatch(previous);
+    }
+  }
+
+  private void resyncHere(String channel, Object token, String reason) {
+    LocalChannel local = channels.get(channel);
+    if (local != token) {
+      return; // unsubscribed meanwhile (and maybe subscribed again, to the hub's new entry)
+    }
+    channels.remove(channel);
+    for (Subscriber s : local.snapshot()) {
+      s.resync(channel, reason);
+    }
   }
 
   /** Channel to subscriber count on this loop; completes on the caller's side from this loop. */

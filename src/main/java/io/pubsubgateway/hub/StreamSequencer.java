@@ -34,8 +34,8 @@ import java.util.TreeMap;
  * that had not yet learnt the stream was replaced) and the message is dropped — if its offset was
  * needed, the gap fill reads it under the right epoch. Otherwise the stream changed: resync.
  *
- * <p>Threading: confined to one thread (the hub's context); timers and store callbacks must run
- * there too.
+ * <p>Threading: confined to one thread (the event loop of its channel's owner {@link HubShard});
+ * timers and store callbacks must run there too.
  */
 final class StreamSequencer {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSequencer.class);

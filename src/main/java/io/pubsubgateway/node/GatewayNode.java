@@ -117,8 +117,18 @@ public final class GatewayNode {
     return started.future();
   }
 
+  /** Server verticle instances: {@code http.instances}, or one per core when 0. */
+  static int serverInstances(GatewayConfig config) {
+    return config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
+  }
+
   private static Future<Vertx> createVertx(GatewayConfig config, GatewayMetrics metrics) {
-    VertxOptions options = new VertxOptions();
+    // one event loop per server verticle (Vert.x's default is two per core): each channel's messages
+    // arrive on the loop that owns it (ChannelHub), and an owner loop running a server verticle
+    // delivers to its own connections without a hand-over. Deploying the instances one after the
+    // other gives each its own loop; should another context take a loop meanwhile, a loop without
+    // a verticle still owns its channels and hands their messages over.
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(serverInstances(config));
     VertxBuilder builder = Vertx.builder();
     if (metrics.enabled() && config.metrics().vertx()) {
       // event-bus meters are off: they would be labelled per address, i.e. per channel
@@ -211,8 +221,7 @@ public final class GatewayNode {
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
       permissions::options, history, quorum);
-    ChannelHub hub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), publisher.broker(), publisher,
-      metrics, config.cluster().gapWaitMs());
+    ChannelHub hub = new ChannelHub(vertx, publisher.broker(), publisher, metrics, config.cluster().gapWaitMs());
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());
     int[] actualPort = new int[1];
     ClusterAdmin admin = new ClusterAdmin(vertx, config.api().clusterTimeoutMs(),
@@ -240,8 +249,7 @@ public final class GatewayNode {
     NodeServices services = new NodeServices(hub, verifier, state, metrics, presence, admin.nodeId());
     HttpRoutes routes = new HttpRoutes(config, state, metrics, api, admin,
       () -> admin.members().contains(admin.nodeId()));
-    int instances = config.http().instances() > 0 ? config.http().instances()
-      : Runtime.getRuntime().availableProcessors();
+    int instances = serverInstances(config);
     // port 0: a negative port makes Vert.x share one random port among the instances
     int listenPort = config.http().port() == 0 ? -1 : config.http().port();
     List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -256,6 +264,10 @@ public final class GatewayNode {
         }, new DeploymentOptions().setInstances(instances))
         .recover(err -> Future.failedFuture(listenError(config, err))))
       .map(id -> {
+        if (hub.loopsWithoutLocalHub() > 0) {
+          LOG.info("{} of {} event loops run no server verticle: they only own their share of channels and hand "
+            + "those channels' messages over to the server loops", hub.loopsWithoutLocalHub(), hub.eventLoops());
+        }
         actualPort[0] = verticles.get(0).actualPort();
         state.markStarted();
         return new GatewayNode(vertx, config, hub, state, metrics, admin, actualPort[0], finalStop);

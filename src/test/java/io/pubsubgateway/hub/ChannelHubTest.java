@@ -9,14 +9,12 @@ import io.pubsubgateway.hub.HubFixture.Recorder;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.MemoryBroker.Registration;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -44,12 +42,13 @@ class ChannelHubTest {
   }
 
   @Test
-  void theFirstSubscriberMakesOneBrokerSubscriptionOnTheHubsContextAndSubscribersOnEveryLoopShareIt() {
+  void theFirstSubscriberMakesOneBrokerSubscriptionOnItsOwnerShardsContextAndSubscribersOnEveryLoopShareIt() {
     Recorder a1 = f.recorder("a1", 1);
     f.subscribed("room.a", a1);
     assertEquals(1, f.broker.subscribeCalls("room.a"));
     assertEquals(1, f.broker.subscriptions("room.a"));
-    assertSame(f.hubContext, f.broker.last("room.a").context(), "the hub subscribes on its own context");
+    assertSame(f.hub.ownerContext("room.a"), f.broker.last("room.a").context(),
+      "the hub subscribes on the context of the shard owning the channel");
     assertEquals(1, f.hub.channelCount());
 
     f.subscribed("room.a", f.recorder("a1bis", 1), f.recorder("a2", 2), f.recorder("a3", 3), f.recorder("a0", 0));
@@ -105,14 +104,7 @@ class ChannelHubTest {
   void attachAndDetachRacingFromFourEventLoopsLeaveNoSubscriptionBehind() {
     int rounds = 300;
     List<String> channels = List.of("race.0", "race.1", "race.2");
-    List<Future<Void>> loopsDone = new ArrayList<>();
-    List<Future<Void>> readies = Collections.synchronizedList(new ArrayList<>());
-    for (Loop l : f.loops) {
-      Promise<Void> done = Promise.promise();
-      loopsDone.add(done.future());
-      l.context().runOnContext(v -> round(l, channels, 0, rounds, readies, done));
-    }
-    Await.result(Future.all(loopsDone));
+    List<Future<Void>> readies = f.race(channels, rounds);
 
     assertEquals(Map.of(), f.settled(), "no local subscriber left on any loop");
     assertEquals(0, f.hub.channelCount());
@@ -139,30 +131,6 @@ class ChannelHubTest {
       r.awaitLast(rec("race.0", "\"x\""));
       assertEquals(List.of(rec("race.0", "\"x\"")), r.frames());
     }
-  }
-
-  /**
-   * One turn of a loop in the race: subscribes a new subscriber to a channel and unsubscribes it in
-   * the same turn, in the next turn, or once the subscription is ready (the pattern differs per loop,
-   * so the loops' attaches and detaches of a channel interleave at the hub), then yields the loop.
-   */
-  private void round(Loop l, List<String> channels, int i, int rounds, List<Future<Void>> readies,
-                     Promise<Void> done) {
-    if (i == rounds) {
-      // the unsubscribes of the last rounds were queued behind this turn or wait for a ready: let them run
-      Future.join(new ArrayList<>(readies)).onComplete(ar -> l.context().runOnContext(v -> done.complete()));
-      return;
-    }
-    String channel = channels.get((i * 7 + l.index()) % channels.size());
-    Recorder s = new Recorder("r" + l.index() + "." + i, l);
-    Future<Void> ready = l.hub().subscribe(channel, s);
-    readies.add(ready);
-    switch ((i + l.index()) % 3) {
-      case 0 -> l.hub().unsubscribe(channel, s);
-      case 1 -> l.context().runOnContext(v -> l.hub().unsubscribe(channel, s));
-      default -> ready.onComplete(ar -> l.hub().unsubscribe(channel, s));
-    }
-    l.context().runOnContext(v -> round(l, channels, i + 1, rounds, readies, done));
   }
 
   @Test

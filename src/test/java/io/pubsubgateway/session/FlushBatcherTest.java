@@ -53,8 +53,7 @@ class FlushBatcherTest {
     MemoryBroker broker = new MemoryBroker(vertx);
     ChannelPublisher publisher = new ChannelPublisher(broker, ch -> ChannelOptions.NONE, new MemoryHistoryStore(),
       ClusterQuorum.none());
-    ChannelHub channelHub = new ChannelHub(((VertxInternal) vertx).createEventLoopContext(), broker, publisher,
-      metrics, ClusterConfig.DEFAULT_GAP_WAIT_MS);
+    ChannelHub channelHub = new ChannelHub(vertx, broker, publisher, metrics, ClusterConfig.DEFAULT_GAP_WAIT_MS);
     services = new SessionServices(new LocalHub(context, channelHub, metrics), new FlushBatcher(context), publisher,
       new Permissions(List.of()), LIMITS, metrics, new MemoryPresenceManager(), "node-1");
   }

@@ -33,9 +33,13 @@ import java.util.Map;
  * <p>Contract checks: {@code subscribe} must be called on a Vert.x context (the one that will run
  * the handler), else it throws {@link IllegalStateException}.
  *
+ * <p>{@link #inHandler()} tells a subscriber whether it is being called from within a subscription's
+ * handler (synchronously, not from a task queued by it).
+ *
  * <p>Thread-safe: the counters may be read from the test thread while the hub works on its loop.
  */
 public final class MemoryBroker implements Broker {
+  private static final ThreadLocal<Boolean> HANDLING = ThreadLocal.withInitial(() -> false);
   private final Vertx vertx;
   private final EventBusBroker delegate;
   private final Map<String, List<Registration>> registrations = new HashMap<>();
@@ -133,7 +137,13 @@ public final class MemoryBroker implements Broker {
       synchronized (MemoryBroker.this) {
         registration.delivered++;
       }
-      handler.handle(msg);
+      boolean outer = HANDLING.get();
+      HANDLING.set(true);
+      try {
+        handler.handle(msg);
+      } finally {
+        HANDLING.set(outer);
+      }
     });
     registration.consumer = new Counted(registration, consumer);
     return registration.consumer;
@@ -152,6 +162,11 @@ public final class MemoryBroker implements Broker {
   @Override
   public String address(String channel) {
     return delegate.address(channel);
+  }
+
+  /** Whether the calling thread is inside the handler of a subscription made through a MemoryBroker. */
+  public static boolean inHandler() {
+    return HANDLING.get();
   }
 
   /** Live (not yet unregistered) subscriptions of {@code channel}. */
