@@ -40,13 +40,8 @@ class ClusterFanoutIT {
     Registrations.await(cluster.nodes(), address, expected);
   }
 
-  private WsClient client(int node) {
-    return WsClient.connect(cluster.clients(), port(node), cluster.tokens().any("user-" + node));
-  }
-
-  @Test
-  void publishOnOneNodeIsReceivedExactlyOnceBySubscribersOnEveryNode() {
-    String channel = "fanout.exactly-once";
+  /** Two subscribers of {@code channel} on each of the three nodes, once the cluster has the nodes' registrations. */
+  private List<WsClient> twoSubscribersPerNode(String channel) {
     List<WsClient> subscribers = new ArrayList<>();
     for (int node = 0; node < 3; node++) {
       for (int k = 0; k < 2; k++) {
@@ -56,6 +51,17 @@ class ClusterFanoutIT {
       }
     }
     awaitRegistrations(channel, 3);
+    return subscribers;
+  }
+
+  private WsClient client(int node) {
+    return WsClient.connect(cluster.clients(), port(node), cluster.tokens().any("user-" + node));
+  }
+
+  @Test
+  void publishOnOneNodeIsReceivedExactlyOnceBySubscribersOnEveryNode() {
+    String channel = "fanout.exactly-once";
+    List<WsClient> subscribers = twoSubscribersPerNode(channel);
     try (WsClient publisher = client(0)) {
       for (int seq = 0; seq < 50; seq++) {
         publisher.publish(channel, new JsonObject().put("seq", seq));
@@ -148,15 +154,7 @@ class ClusterFanoutIT {
   @Test
   void framesOfEveryLengthClassArriveWholeAtEverySubscriber() {
     String channel = "fanout.sizes";
-    List<WsClient> subscribers = new ArrayList<>();
-    for (int node = 0; node < 3; node++) {
-      for (int k = 0; k < 2; k++) {
-        WsClient c = client(node);
-        c.subscribe(channel);
-        subscribers.add(c);
-      }
-    }
-    awaitRegistrations(channel, 3);
+    List<WsClient> subscribers = twoSubscribersPerNode(channel);
     List<String> bodies = new ArrayList<>();
     for (int length : new int[] {1, 80, 126, 1000, 1025, 65_535, 65_536, 300_000}) {
       String body = "b".repeat(length);
