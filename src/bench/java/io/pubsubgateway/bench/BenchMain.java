@@ -57,8 +57,34 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--base-port", description = "First port used by the systems (default: ${DEFAULT-VALUE})", defaultValue = "19100")
     int basePort;
 
-    @Option(names = "--smoke", description = "Tiny sizes, one trial per system; fails unless every system was measured with zero loss")
+    @Option(names = "--smoke", description = "Tiny sizes, one trial per system, one pass unless --passes is given, no quiet "
+      + "wait; fails unless every system was measured with zero loss")
     boolean smoke;
+
+    @Option(names = "--passes", description = "Measurements of each system, interleaved across systems (pass 1 of every "
+      + "system, then pass 2, ...); the table and JSON report the median and the range (default: 3, 1 with --smoke)")
+    Integer passes;
+
+    @Option(names = "--quiet-cpu", defaultValue = "15", description = "Before each trial, wait until the machine's CPU "
+      + "busy (all processes, /proc/stat over 500 ms) is below this percentage (default: ${DEFAULT-VALUE})")
+    double quietCpuPercent;
+
+    @Option(names = "--quiet-max-wait", defaultValue = "10", description = "Longest wait for a quiet machine before a trial, "
+      + "seconds; the trial then goes on and its progress line says so; 0 disables the wait (default: ${DEFAULT-VALUE})")
+    double quietMaxWait;
+
+    int passes() {
+      int n = passes != null ? passes : smoke ? 1 : 3;
+      if (n < 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--passes must be at least 1");
+      }
+      return n;
+    }
+
+    /** The wait for a quiet machine before each trial; none in smoke mode. */
+    QuietMachine quiet() {
+      return smoke ? QuietMachine.none() : new QuietMachine(quietCpuPercent / 100.0, quietMaxWait);
+    }
 
     List<String> jvmFlags() {
       return Arrays.stream(serverJvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
@@ -69,24 +95,52 @@ public final class BenchMain implements Callable<Integer> {
       SystemResult measure(MeasuredSystem system) throws Exception;
     }
 
-    /** Measures every system in turn, prints the table, writes JSON and SVG; in smoke mode fails unless all were measured. */
-    int run(String scenario, JsonObject paramsJson, Progress progress, Measurer measurer) throws Exception {
-      List<SystemResult> measured = new ArrayList<>();
-      int port = basePort;
-      for (String name : systems) {
+    /**
+     * Measures every system {@link #passes()} times, the passes interleaved across systems ({@link Passes}), each
+     * system started afresh for each pass; prints the table (medians and ranges), writes JSON and SVG; in smoke mode
+     * fails unless all were measured. With {@code quietBeforePass} it waits for a quiet machine before each pass
+     * (scenarios without trials of their own; fanout and channels wait before each trial).
+     */
+    int run(String scenario, JsonObject paramsJson, Progress progress, Measurer measurer, boolean quietBeforePass)
+      throws Exception {
+      int n = passes();
+      List<List<SystemResult>> bySystem = new ArrayList<>();
+      systems.forEach(s -> bySystem.add(new ArrayList<>()));
+      QuietMachine quiet = quiet();
+      for (Passes.Slot slot : Passes.order(systems.size(), n)) {
+        String name = systems.get(slot.system());
+        int port = basePort + 10 * slot.system();
+        if (n > 1) {
+          progress.status(name, "pass " + slot.pass() + "/" + n);
+        }
+        if (quietBeforePass) {
+          QuietMachine.Wait wait = quiet.await();
+          if (wait != null) {
+            progress.status(name, wait.toString());
+          }
+        }
+        SystemResult result;
         try (MeasuredSystem system = Systems.create(name, jar, jvmFlags(), workDir(), port)) {
-          measured.add(measurer.measure(system));
+          result = measurer.measure(system);
         } catch (Exception e) {
           progress.status(name, "FAILED: " + e);
-          measured.add(new SystemResult(name, 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-            java.util.Map.of("error", String.valueOf(e.getMessage()))));
+          result = new SystemResult(name, 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            java.util.Map.of("error", String.valueOf(e.getMessage())));
         }
-        port += 10;
+        bySystem.get(slot.system()).add(result);
+        if (n > 1) {
+          progress.status(name, "pass " + slot.pass() + "/" + n + ": " + BenchReport.rate(result.throughputPerSec()) + "/s");
+        }
       }
+      List<SystemResult> measured = bySystem.stream().map(SystemResult::combine).toList();
       System.out.println(BenchReport.table(scenario, measured));
-      Path[] written = BenchReport.write(results, scenario, paramsJson, BenchReport.machine(), measured);
+      JsonObject parameters = paramsJson.copy().put("passes", n)
+        .put("quietCpuPercent", quiet.enabled() ? quietCpuPercent : null)
+        .put("quietMaxWaitSeconds", quiet.enabled() ? quietMaxWait : 0);
+      Path[] written = BenchReport.write(results, scenario, parameters, BenchReport.machine(), measured);
       System.out.println("results: " + Arrays.toString(written));
-      boolean allMeasured = measured.stream().allMatch(r -> r.throughputPerSec() > 0 && r.loss() == 0 && r.duplicates() == 0);
+      boolean allMeasured = measured.stream().allMatch(r -> r.throughputPerSec() > 0 && r.loss() == 0 && r.duplicates() == 0
+        && r.passes().stream().allMatch(p -> p.throughputPerSec() > 0));
       if (smoke && !allMeasured) {
         System.err.println("smoke run failed: a system was not measured, or lost or duplicated messages");
         return 1;
@@ -136,8 +190,8 @@ public final class BenchMain implements Callable<Integer> {
         ? new FanoutScenario.Params(Math.min(subscribers, 20), 1, 1, size, 1, 2000, 2000, 1, 1, true)
         : new FanoutScenario.Params(subscribers, 1, publishers, size, trialSeconds, startRate, fixedRate, maxTrials, workers, false);
       Progress progress = new Progress("fanout");
-      FanoutScenario fanout = new FanoutScenario(params, jar, workDir(), progress);
-      return run("fanout", params.toJson(), progress, fanout::measure);
+      FanoutScenario fanout = new FanoutScenario(params, jar, workDir(), progress, quiet());
+      return run("fanout", params.toJson(), progress, fanout::measure, false);
     }
 
   }
@@ -171,8 +225,8 @@ public final class BenchMain implements Callable<Integer> {
         : new FanoutScenario.Params(subscribers, channels, publishers, size, trialSeconds, startRate, fixedRate, maxTrials,
           workers, false);
       Progress progress = new Progress("channels");
-      FanoutScenario scenario = new FanoutScenario(params, jar, workDir(), progress);
-      return run("channels", params.toJson(), progress, scenario::measure);
+      FanoutScenario scenario = new FanoutScenario(params, jar, workDir(), progress, quiet());
+      return run("channels", params.toJson(), progress, scenario::measure, false);
     }
   }
 
@@ -191,7 +245,7 @@ public final class BenchMain implements Callable<Integer> {
         smoke ? 1 : workers);
       Progress progress = new Progress("connections");
       ConnectionsScenario scenario = new ConnectionsScenario(params, jar, workDir(), progress);
-      return run("connections", params.toJson(), progress, scenario::measure);
+      return run("connections", params.toJson(), progress, scenario::measure, true);
     }
   }
 
@@ -217,7 +271,7 @@ public final class BenchMain implements Callable<Integer> {
         : new ChurnScenario.Params(subscribers, rounds, workers);
       Progress progress = new Progress("churn");
       ChurnScenario scenario = new ChurnScenario(params, jar, workDir(), progress);
-      return run("churn", params.toJson(), progress, scenario::measure);
+      return run("churn", params.toJson(), progress, scenario::measure, true);
     }
   }
 

@@ -42,7 +42,7 @@ final class FanoutScenario extends ScenarioBase {
 
   /** One trial at one offered rate. */
   record Trial(double rate, double achievedRate, long expected, long unique, long duplicates, Histogram latency,
-               double cpuSeconds, double seconds) {
+               double cpuSeconds, double seconds, QuietMachine.Wait quiet) {
     long loss() {
       return expected - unique;
     }
@@ -61,10 +61,17 @@ final class FanoutScenario extends ScenarioBase {
   }
 
   private final Params params;
+  private final QuietMachine quiet;
 
   FanoutScenario(Params params, Path jar, Path workDir, Progress progress) {
+    this(params, jar, workDir, progress, QuietMachine.none());
+  }
+
+  /** With {@code quiet}: waited for before each trial. */
+  FanoutScenario(Params params, Path jar, Path workDir, Progress progress, QuietMachine quiet) {
     super(jar, workDir, progress);
     this.params = params;
+    this.quiet = quiet;
   }
 
   /** Measures one system, started and stopped here. */
@@ -85,7 +92,8 @@ final class FanoutScenario extends ScenarioBase {
     if (!params.smoke()) {
       // unscored: lets the JIT of every process (servers and generators) warm up before anything counts
       Trial warm = trial(system, fleet, rate);
-      progress.status(system.name(), "JIT warm-up trial: " + Progress.si(warm.deliveriesPerSec()) + " deliveries/s");
+      progress.status(system.name(), "JIT warm-up trial: " + Progress.si(warm.deliveriesPerSec()) + " deliveries/s"
+        + quietNote(warm));
     }
     Trial best = null;
     Trial failed = null;
@@ -94,8 +102,9 @@ final class FanoutScenario extends ScenarioBase {
     while (trials < params.maxTrials()) {
       Trial t = trial(system, fleet, rate);
       trials++;
-      progress.status(system.name(), String.format("trial %d: offered %s deliveries/s -> %s, loss %d, p99 %.1f ms: %s",
-        trials, Progress.si(rate * s), Progress.si(t.deliveriesPerSec()), t.loss(), t.p99Ms(), t.passed() ? "pass" : "fail"));
+      progress.status(system.name(), String.format("trial %d: offered %s deliveries/s -> %s, loss %d, p99 %.1f ms: %s%s",
+        trials, Progress.si(rate * s), Progress.si(t.deliveriesPerSec()), t.loss(), t.p99Ms(), t.passed() ? "pass" : "fail",
+        quietNote(t)));
       if (params.smoke()) {
         best = t;
         break;
@@ -143,6 +152,10 @@ final class FanoutScenario extends ScenarioBase {
       h.getMaxValue() / 1000.0, round(cpuMicros), extra);
   }
 
+  private static String quietNote(Trial t) {
+    return t.quiet() == null ? "" : " [" + t.quiet() + "]";
+  }
+
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
   }
@@ -160,6 +173,7 @@ final class FanoutScenario extends ScenarioBase {
     }
     long expected = Channels.expectedDeliveries((long) perPublisher * publisher.count(), params.subscribers(),
       params.channels());
+    QuietMachine.Wait wait = quiet.await(); // the systems, generators and publisher are idle now
     double cpuBefore = ProcStats.cpuSeconds(system.pids());
     long start = System.nanoTime();
     double achieved = publisher.run(rate, perPublisher).toCompletionStage().toCompletableFuture()
@@ -184,6 +198,6 @@ final class FanoutScenario extends ScenarioBase {
       latency.add(SubscriberWorker.decode(report.getString("histogram")));
     }
     // from the first publish to the moment every subscriber had everything (or the drain gave up)
-    return new Trial(rate, achieved, expected, unique, duplicates, latency, cpu, seconds);
+    return new Trial(rate, achieved, expected, unique, duplicates, latency, cpu, seconds, wait);
   }
 }

@@ -37,11 +37,16 @@ import java.util.regex.Pattern;
 public final class BenchReport {
   /** Key in {@code extra} of the server CPU per delivery (µs) at the fanout scenario's fixed common load. */
   public static final String CPU_AT_FIXED_LOAD = "cpuMicrosPerDeliveryAtFixedLoad";
+  private static final List<String> PASS_FIELDS = List.of("throughputMin", "throughputMax", "passes");
   private static final Pattern NODE_SUFFIX = Pattern.compile("-\\d+$");
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
   /** One derived ratio: what the table prints ({@code label = 1.07x}) and its JSON key. */
   record Ratio(String label, String key, double value) {
+  }
+
+  /** The throughput ratio a / b within each pass (NaN where either was not measured) and their median. */
+  record PassRatio(String a, String b, List<Double> perPass, double median) {
   }
 
   private BenchReport() {
@@ -56,7 +61,7 @@ public final class BenchReport {
       "p99.9 ms", "max ms", "CPU µs/delivery");
     List<List<String>> rows = new ArrayList<>();
     for (SystemResult r : results) {
-      rows.add(List.of(name(r), rate(r.throughputPerSec()), Long.toString(r.loss()), Long.toString(r.duplicates()),
+      rows.add(List.of(name(r), throughput(r), Long.toString(r.loss()), Long.toString(r.duplicates()),
         rate(r.latencyLoadPerSec()), millis(r.p50Ms()), millis(r.p99Ms()), millis(r.p999Ms()), millis(r.maxMs()),
         Double.isFinite(r.cpuMicrosPerDelivery()) ? String.format(Locale.ROOT, "%.2f", r.cpuMicrosPerDelivery())
           : "-"));
@@ -81,6 +86,16 @@ public final class BenchReport {
     if (!ratios.isEmpty()) {
       out.append('\n');
       ratios.forEach(x -> out.append(x.label()).append(" = ").append(times(x.value())).append('\n'));
+    }
+    List<PassRatio> passRatios = passRatios(results);
+    if (!passRatios.isEmpty()) {
+      out.append("\nratios within each pass (throughput)\n");
+      for (PassRatio x : passRatios) {
+        List<String> each = new ArrayList<>();
+        x.perPass().forEach(v -> each.add(times(v)));
+        out.append(x.a()).append(" / ").append(x.b()).append(": ").append(String.join(" ", each))
+          .append(", median ").append(times(x.median())).append('\n');
+      }
     }
     boolean headed = false;
     for (SystemResult r : results) {
@@ -132,6 +147,9 @@ public final class BenchReport {
     for (SystemResult r : results) {
       JsonObject o = new JsonObject();
       for (RecordComponent c : SystemResult.class.getRecordComponents()) {
+        if (r.passes().isEmpty() && PASS_FIELDS.contains(c.getName())) {
+          continue; // one pass, not combined: the document as before passes existed
+        }
         try {
           o.put(c.getName(), jsonValue(c.getAccessor().invoke(r)));
         } catch (ReflectiveOperationException e) {
@@ -142,13 +160,58 @@ public final class BenchReport {
     }
     JsonObject ratios = new JsonObject();
     ratios(results).forEach(x -> ratios.put(x.key(), Double.isFinite(x.value()) ? x.value() : null));
-    return new JsonObject()
+    JsonObject passRatios = new JsonObject();
+    for (PassRatio x : passRatios(results)) {
+      passRatios.put(x.a() + "/" + x.b(), new JsonObject().put("passes", jsonValue(x.perPass()))
+        .put("median", jsonValue(x.median())));
+    }
+    JsonObject doc = new JsonObject()
       .put("scenario", scenario)
       .put("timestamp", at.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
       .put("parameters", parameters == null ? new JsonObject() : parameters)
       .put("machine", machine == null ? new JsonObject() : machine)
       .put("results", array)
       .put("ratios", ratios);
+    if (!passRatios.isEmpty()) {
+      doc.put("passRatios", passRatios);
+    }
+    return doc;
+  }
+
+  /**
+   * For every pair of systems (in result order) that both have more than one pass, the throughput ratio within each
+   * pass (same machine conditions) and the median of those ratios; none when no system has more than one pass.
+   */
+  static List<PassRatio> passRatios(List<SystemResult> results) {
+    List<PassRatio> out = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      for (int j = i + 1; j < results.size(); j++) {
+        SystemResult a = results.get(i);
+        SystemResult b = results.get(j);
+        int n = Math.min(a.passes().size(), b.passes().size());
+        if (n < 2 || name(a).equals(name(b))) {
+          continue;
+        }
+        List<Double> each = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+          each.add(ratio(a.passes().get(k).throughputPerSec(), b.passes().get(k).throughputPerSec()));
+        }
+        out.add(new PassRatio(name(a), name(b), List.copyOf(each), Double.parseDouble(finiteOrNaN(Spread.of(each).median()))));
+      }
+    }
+    return out;
+  }
+
+  private static String finiteOrNaN(double v) {
+    return Double.isFinite(v) ? round3(v) : "NaN";
+  }
+
+  /** The throughput cell: the rate, or {@code median (min–max)} over several passes. */
+  static String throughput(SystemResult r) {
+    if (r.passes().size() < 2) {
+      return rate(r.throughputPerSec());
+    }
+    return rate(r.throughputPerSec()) + " (" + rate(r.throughputMin()) + "–" + rate(r.throughputMax()) + ")";
   }
 
   /**
@@ -218,7 +281,7 @@ public final class BenchReport {
   }
 
   /** A rate with a unit suffix: {@code 812.5}, {@code 975.3k}, {@code 1.23M}, {@code 4.56G}; "-" when not finite. */
-  static String rate(double v) {
+  public static String rate(double v) {
     if (!Double.isFinite(v)) {
       return "-";
     }
@@ -307,6 +370,16 @@ public final class BenchReport {
     } else if (v instanceof Map<?, ?> map) {
       JsonObject o = new JsonObject();
       map.forEach((k, x) -> o.put(String.valueOf(k), jsonValue(x)));
+      return o;
+    } else if (v instanceof Record rec) {
+      JsonObject o = new JsonObject();
+      for (RecordComponent c : rec.getClass().getRecordComponents()) {
+        try {
+          o.put(c.getName(), jsonValue(c.getAccessor().invoke(rec)));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot read " + c.getName(), e);
+        }
+      }
       return o;
     } else if (v instanceof Collection<?> list) {
       JsonArray a = new JsonArray();
