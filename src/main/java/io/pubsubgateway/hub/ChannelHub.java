@@ -81,7 +81,7 @@ public final class ChannelHub {
     this.shards = new HubShard[loops.size()];
     for (int i = 0; i < shards.length; i++) {
       ContextInternal context = internal.contextBuilder().withEventLoop(loops.get(i)).build();
-      shards[i] = new HubShard(i, context, new Handover(context, loops), broker, publisher, metrics, gapWaitMs);
+      shards[i] = new HubShard(context, new Handover(context, i, loops), broker, publisher, metrics, gapWaitMs);
     }
   }
 

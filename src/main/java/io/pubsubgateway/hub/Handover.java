@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * What one {@link HubShard} delivers to the {@link LocalHub}s of other event loops, handed over
- * once per turn of its loop: during a turn the deliveries (and resyncs) for each other loop are
+ * How one {@link HubShard} reaches the {@link LocalHub}s of a channel: a LocalHub of the shard's own
+ * loop at once, from the caller; those of other event loops through a hand-over once per turn of the
+ * shard's loop: during a turn the deliveries (and resyncs) for each other loop are
  * appended to that loop's list; the first item of a turn queues one hand-over task behind the work
  * already on the shard's loop (a turn, as for the {@code FlushBatcher}), which gives each non-empty
  * list to its loop as one task. That task delivers the list in order, each item under its LocalHub's
@@ -28,6 +29,8 @@ final class Handover {
   private static final Logger LOG = LoggerFactory.getLogger(Handover.class);
 
   private final ContextInternal owner;
+  /** The owner's loop among {@code loops}. */
+  private final int ownerLoop;
   private final List<EventLoop> loops;
   /** Items for each loop during this turn, by loop index; null when there is none. */
   private final List<Item>[] pending;
@@ -56,24 +59,40 @@ final class Handover {
   }
 
   /**
-   * @param owner the shard's context
-   * @param loops the hub's event loops, by index ({@link LocalHub#loop()})
+   * @param owner     the shard's context
+   * @param ownerLoop the index of its loop among {@code loops}
+   * @param loops     the hub's event loops, by index ({@link LocalHub#loop()})
    */
   @SuppressWarnings("unchecked")
-  Handover(ContextInternal owner, List<EventLoop> loops) {
+  Handover(ContextInternal owner, int ownerLoop, List<EventLoop> loops) {
     this.owner = owner;
+    this.ownerLoop = ownerLoop;
     this.loops = loops;
     this.pending = new List[loops.size()];
   }
 
-  /** Delivers {@code frame} to {@code hub} (of another loop) after what was given to that loop before. */
+  /**
+   * Delivers {@code frame} to {@code hub}: at once when it is on the owner's loop, else after what
+   * was given to its loop before.
+   */
   void deliver(LocalHub hub, String channel, byte[] frame, long offset, String epoch) {
-    add(hub.loop(), new Delivery(hub, channel, frame, offset, epoch));
+    if (hub.loop() == ownerLoop) {
+      hub.deliverOnLoop(channel, frame, offset, epoch);
+    } else {
+      add(hub.loop(), new Delivery(hub, channel, frame, offset, epoch));
+    }
   }
 
-  /** Tells {@code hub} (of another loop) to resync after what was given to that loop before. */
+  /**
+   * Tells {@code hub} to resync: at once when it is on the owner's loop, else after what was given to
+   * its loop before (the deliveries that preceded the resync).
+   */
   void resync(LocalHub hub, String channel, Object token, String reason) {
-    add(hub.loop(), new Resync(hub, channel, token, reason));
+    if (hub.loop() == ownerLoop) {
+      hub.resyncOnLoop(channel, token, reason);
+    } else {
+      add(hub.loop(), new Resync(hub, channel, token, reason));
+    }
   }
 
   private void add(int loop, Item item) {

@@ -38,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HubShard {
   private static final Logger LOG = LoggerFactory.getLogger(HubShard.class);
 
-  private final int index;
   private final ContextInternal context;
   private final Broker broker;
   private final ChannelPublisher publisher;
@@ -65,12 +64,11 @@ final class HubShard {
   }
 
   /**
-   * @param index   the position of this shard's event loop among the hub's loops
-   * @param context an event-loop context on that loop
+   * @param context  an event-loop context on this shard's loop
+   * @param handover how this shard reaches the LocalHubs, of its own loop and of the others
    */
-  HubShard(int index, ContextInternal context, Handover handover, Broker broker, ChannelPublisher publisher,
+  HubShard(ContextInternal context, Handover handover, Broker broker, ChannelPublisher publisher,
            GatewayMetrics metrics, long gapWaitMs) {
-    this.index = index;
     this.context = context;
     this.handover = handover;
     this.broker = broker;
@@ -191,11 +189,7 @@ final class HubShard {
     metrics.resynced();
     remove(channel, entry);
     for (Attached a : entry.hubs) {
-      if (a.hub().loop() == index) {
-        a.hub().resyncOnLoop(channel, a.token(), reason);
-      } else {
-        handover.resync(a.hub(), channel, a.token(), reason); // behind the deliveries handed over before it
-      }
+      handover.resync(a.hub(), channel, a.token(), reason); // behind the deliveries handed over before it
     }
   }
 
@@ -221,11 +215,7 @@ final class HubShard {
   /** The one frame of a message to every attached loop: this loop's at once, the others' handed over. */
   private void deliver(Entry entry, String channel, byte[] frame, long offset, String epoch) {
     for (Attached a : entry.hubs) {
-      if (a.hub().loop() == index) {
-        a.hub().deliverOnLoop(channel, frame, offset, epoch);
-      } else {
-        handover.deliver(a.hub(), channel, frame, offset, epoch);
-      }
+      handover.deliver(a.hub(), channel, frame, offset, epoch);
     }
   }
 
