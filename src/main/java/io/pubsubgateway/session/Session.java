@@ -237,18 +237,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
 
   private void handlePublish(ClientFrame frame) {
     String channel = frame.address();
-    if (!checkName(frame)) {
-      return;
-    }
-    if (!permissions.mayPublish(principal, channel)) {
-      metrics.publishDenied();
-      sendError(ErrorCode.ACCESS_DENIED, channel, "publish not allowed", frame.id());
-      return;
-    }
-    if (!publishBucket.tryTake(System.nanoTime())) {
-      metrics.publishRateLimited();
-      sendError(ErrorCode.RATE_LIMITED, channel,
-        "at most " + limits.publishPerSecond() + " publishes per second", frame.id());
+    if (!admitPublish(frame, "publish")) {
       return;
     }
     publisher.publish(channel, frame.body(), frame.headers()).onComplete(ar -> {
@@ -267,24 +256,37 @@ public final class Session implements Subscriber, ClientSocket.Events {
   }
 
   /**
+   * The checks a {@code publish} or a {@code send} ({@code verb}) passes before it leaves: a valid
+   * address, the token's publish permission, the connection's publish rate. Answers the refusal
+   * itself; returns whether the frame may go on.
+   */
+  private boolean admitPublish(ClientFrame frame, String verb) {
+    String address = frame.address();
+    if (!checkName(frame)) {
+      return false;
+    }
+    if (!permissions.mayPublish(principal, address)) {
+      metrics.publishDenied();
+      sendError(ErrorCode.ACCESS_DENIED, address, verb + " not allowed", frame.id());
+      return false;
+    }
+    if (!publishBucket.tryTake(System.nanoTime())) {
+      metrics.publishRateLimited();
+      sendError(ErrorCode.RATE_LIMITED, address, "at most " + limits.publishPerSecond() + " publishes per second",
+        frame.id());
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * {@code send}: point to point to one event-bus consumer, allowed where publishing is (as in
    * vertx-web's bridge); with a {@code replyAddress} the reply, or its failure, comes back to this
    * connection only, addressed to that reply address.
    */
   private void handleSend(ClientFrame frame) {
     String address = frame.address();
-    if (!checkName(frame)) {
-      return;
-    }
-    if (!permissions.mayPublish(principal, address)) {
-      metrics.publishDenied();
-      sendError(ErrorCode.ACCESS_DENIED, address, "send not allowed", frame.id());
-      return;
-    }
-    if (!publishBucket.tryTake(System.nanoTime())) {
-      metrics.publishRateLimited();
-      sendError(ErrorCode.RATE_LIMITED, address, "at most " + limits.publishPerSecond() + " publishes per second",
-        frame.id());
+    if (!admitPublish(frame, "send")) {
       return;
     }
     String replyTo = frame.replyAddress();
