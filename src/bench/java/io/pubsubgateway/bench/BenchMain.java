@@ -161,8 +161,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--trial-seconds", defaultValue = "3", description = "Length of one trial (default: ${DEFAULT-VALUE})")
     double trialSeconds;
 
-    @Option(names = "--fixed-rate", defaultValue = "25000", description = "Common load for the latency comparison, deliveries/s (default: ${DEFAULT-VALUE})")
-    double fixedRate;
+    @Option(names = "--fixed-rate", defaultValue = "10000,25000,50000", split = ",",
+      description = "Common loads at which every system's CPU per delivery and p99 are measured, deliveries/s, "
+        + "comma-separated (default: ${DEFAULT-VALUE})")
+    List<Double> fixedRate;
 
     @Option(names = "--max-trials", defaultValue = "12", description = "Trials per system in the search (default: ${DEFAULT-VALUE})")
     int maxTrials;
@@ -187,7 +189,7 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       FanoutScenario.Params params = smoke
-        ? new FanoutScenario.Params(Math.min(subscribers, 20), 1, 1, size, 1, 2000, 2000, 1, 1, true)
+        ? new FanoutScenario.Params(Math.min(subscribers, 20), 1, 1, size, 1, 2000, List.of(2000.0), 1, 1, true)
         : new FanoutScenario.Params(subscribers, 1, publishers, size, trialSeconds, startRate, fixedRate, maxTrials, workers, false);
       Progress progress = new Progress("fanout");
       FanoutScenario fanout = new FanoutScenario(params, jar, workDir(), progress, quiet());
@@ -221,7 +223,7 @@ public final class BenchMain implements Callable<Integer> {
         systems.remove("raw-vertx");
       }
       FanoutScenario.Params params = smoke
-        ? new FanoutScenario.Params(Math.min(subscribers, 20), Math.min(channels, 5), 2, size, 1, 1000, 1000, 1, 1, true)
+        ? new FanoutScenario.Params(Math.min(subscribers, 20), Math.min(channels, 5), 2, size, 1, 1000, List.of(1000.0), 1, 1, true)
         : new FanoutScenario.Params(subscribers, channels, publishers, size, trialSeconds, startRate, fixedRate, maxTrials,
           workers, false);
       Progress progress = new Progress("channels");

@@ -27,7 +27,7 @@ final class FanoutScenario extends ScenarioBase {
 
   /** Parameters of a run. */
   record Params(int subscribers, int channels, int publishers, int size, double trialSeconds, double startDeliveries,
-                double fixedDeliveries, int maxTrials, int workers, boolean smoke) {
+                List<Double> fixedDeliveries, int maxTrials, int workers, boolean smoke) {
     /** Average deliveries per published message: subscribers per channel. */
     double perMessage() {
       return subscribers / (double) Math.max(1, channels);
@@ -35,7 +35,7 @@ final class FanoutScenario extends ScenarioBase {
 
     JsonObject toJson() {
       return new JsonObject().put("subscribers", subscribers).put("channels", channels).put("publishers", publishers).put("size", size)
-        .put("trialSeconds", trialSeconds).put("startDeliveries", startDeliveries).put("fixedDeliveries", fixedDeliveries)
+        .put("trialSeconds", trialSeconds).put("startDeliveries", startDeliveries).put("fixedDeliveries", new io.vertx.core.json.JsonArray(List.copyOf(fixedDeliveries)))
         .put("maxTrials", maxTrials).put("workers", workers).put("smoke", smoke);
     }
   }
@@ -124,32 +124,39 @@ final class FanoutScenario extends ScenarioBase {
       }
     }
     if (best == null) {
-      return result(system, null, null, null, Map.of("note", "no passing trial"));
+      return result(system, null, null, Map.of("note", "no passing trial"));
     }
     Trial half = params.smoke() ? best : trial(system, fleet, best.rate() / 2);
-    Trial fixed = params.smoke() ? best : trial(system, fleet, params.fixedDeliveries() / s);
     Map<String, Object> extra = new LinkedHashMap<>();
-    extra.put("p99MsAtFixedLoad", round(fixed.p99Ms()));
-    extra.put("fixedLoadDeliveriesPerSec", round(fixed.rate() * s));
-    extra.put("lossAtFixedLoad", fixed.loss());
-    // CPU per delivery depends on the rate (one flush per socket per message at low rates, many
-    // messages per flush at high ones): this one compares systems at the same rate
-    extra.put(BenchReport.CPU_AT_FIXED_LOAD, fixed.unique() == 0 ? Double.NaN : round(fixed.cpuSeconds() * 1e6 / fixed.unique()));
+    // CPU per delivery depends on the rate (one flush per socket per message at low rates, many messages per flush
+    // at high ones): these compare systems at the same rates
+    for (double load : params.fixedDeliveries()) {
+      Trial fixed = params.smoke() ? best : trial(system, fleet, load / s);
+      long at = Math.round(load);
+      progress.status(system.name(), String.format("at %s deliveries/s: CPU %.2f µs per delivery, p99 %.1f ms, loss %d",
+        Progress.si(load), cpuMicros(fixed), fixed.p99Ms(), fixed.loss()));
+      extra.put(BenchReport.cpuAt(load), round(cpuMicros(fixed)));
+      extra.put("p99MsAt" + at, round(fixed.p99Ms()));
+      extra.put("lossAt" + at, fixed.loss());
+    }
     extra.put("trials", trials);
     extra.put("subscriberReconnects", fleet.sum("reconnects"));
-    return result(system, best, half, fixed, extra);
+    return result(system, best, half, extra);
   }
 
-  private SystemResult result(MeasuredSystem system, Trial best, Trial half, Trial fixed, Map<String, Object> extra) {
+  private SystemResult result(MeasuredSystem system, Trial best, Trial half, Map<String, Object> extra) {
     if (best == null) {
       return new SystemResult(system.name(), 0, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, extra);
     }
     Histogram h = half.latency();
-    double cpuMicros = best.unique() == 0 ? Double.NaN : best.cpuSeconds() * 1e6 / best.unique();
     return new SystemResult(system.name(), round(best.deliveriesPerSec()), best.loss() + half.loss(),
       best.duplicates() + half.duplicates(), round(half.rate() * params.perMessage()),
       h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
-      h.getMaxValue() / 1000.0, round(cpuMicros), extra);
+      h.getMaxValue() / 1000.0, round(cpuMicros(best)), extra);
+  }
+
+  private static double cpuMicros(Trial t) {
+    return t.unique() == 0 ? Double.NaN : t.cpuSeconds() * 1e6 / t.unique();
   }
 
   private static String quietNote(Trial t) {

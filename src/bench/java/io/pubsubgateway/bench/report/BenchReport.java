@@ -29,14 +29,19 @@ import java.util.regex.Pattern;
  * <p>Headline ratios are derived generically from the system names: every system whose name starts with
  * {@code gateway} is compared (throughput) with every other system of the same node-count suffix ({@code ""} or
  * {@code -N}) and with {@code raw-vertx} and {@code nats}; every {@code gateway-N} is also compared with
- * {@code gateway} on server CPU per delivery, at each one's best rate and, when both measured it
- * ({@link #CPU_AT_FIXED_LOAD} in {@code extra}), at the common fixed load. In JSON the throughput ratios are keyed
- * {@code "a/b"} and the CPU ratios {@code "cpu a/b"} and {@code "cpu@fixed a/b"}; a ratio with a zero or undefined
- * denominator is {@code null}.
+ * {@code gateway} on server CPU per delivery at each one's best rate; and at every common load both measured
+ * ({@link #cpuAt} keys in {@code extra}) each {@code gateway-N} is compared with {@code gateway} and every gateway
+ * system with every peer on CPU per delivery. In JSON the throughput ratios are keyed {@code "a/b"}, the CPU ratios
+ * {@code "cpu a/b"} and {@code "cpu@<load> a/b"}; a ratio with a zero or undefined denominator is {@code null}.
  */
 public final class BenchReport {
-  /** Key in {@code extra} of the server CPU per delivery (µs) at the fanout scenario's fixed common load. */
-  public static final String CPU_AT_FIXED_LOAD = "cpuMicrosPerDeliveryAtFixedLoad";
+  /** Prefix of the keys in {@code extra} of the server CPU per delivery (µs) at the fanout scenario's common loads. */
+  public static final String CPU_AT = "cpuMicrosPerDeliveryAt";
+
+  /** The key in {@code extra} of the server CPU per delivery (µs) at the common load {@code deliveriesPerSec}. */
+  public static String cpuAt(double deliveriesPerSec) {
+    return CPU_AT + Math.round(deliveriesPerSec);
+  }
   private static final List<String> PASS_FIELDS = List.of("throughputMin", "throughputMax", "passes");
   private static final Pattern NODE_SUFFIX = Pattern.compile("-\\d+$");
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
@@ -269,14 +274,32 @@ public final class BenchReport {
       if (single != null && name(a).matches("gateway-\\d+")) {
         out.add(new Ratio(name(a) + " CPU per delivery / gateway", "cpu " + name(a) + "/gateway",
           ratio(a.cpuMicrosPerDelivery(), single.cpuMicrosPerDelivery())));
-        Object fixedA = a.extra() == null ? null : a.extra().get(CPU_AT_FIXED_LOAD);
-        Object fixedSingle = single.extra() == null ? null : single.extra().get(CPU_AT_FIXED_LOAD);
-        if (fixedA instanceof Number na && fixedSingle instanceof Number ns) {
-          out.add(new Ratio(name(a) + " CPU per delivery at the fixed load / gateway", "cpu@fixed " + name(a) + "/gateway",
-            ratio(na.doubleValue(), ns.doubleValue())));
+        out.addAll(cpuAtRatios(a, single));
+      }
+    }
+    for (SystemResult a : results) {
+      for (SystemResult b : results) {
+        if (name(a).startsWith("gateway") && !name(b).startsWith("gateway")) {
+          out.addAll(cpuAtRatios(a, b));
         }
       }
     }
+    return out;
+  }
+
+  /** CPU per delivery of {@code a} / {@code b} at each common load both were measured at. */
+  private static List<Ratio> cpuAtRatios(SystemResult a, SystemResult b) {
+    List<Ratio> out = new ArrayList<>();
+    if (a.extra() == null || b.extra() == null) {
+      return out;
+    }
+    a.extra().forEach((key, va) -> {
+      if (key.startsWith(CPU_AT) && va instanceof Number na && b.extra().get(key) instanceof Number nb) {
+        String load = rate(Double.parseDouble(key.substring(CPU_AT.length())));
+        out.add(new Ratio(name(a) + " CPU per delivery at " + load + " deliveries/s / " + name(b),
+          "cpu@" + key.substring(CPU_AT.length()) + " " + name(a) + "/" + name(b), ratio(na.doubleValue(), nb.doubleValue())));
+      }
+    });
     return out;
   }
 

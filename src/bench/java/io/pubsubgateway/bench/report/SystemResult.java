@@ -48,7 +48,7 @@ public record SystemResult(String system, double throughputPerSec, long loss, lo
    * The passes of one system (in pass order) as one result: the median of each figure (throughput, latency, CPU),
    * throughput min and max, the worst loss and duplicates (-1 loss when a pass was not measured), and the
    * {@code extra} of the median pass (the lower middle one by throughput), with
-   * {@link BenchReport#CPU_AT_FIXED_LOAD} the median of the passes' and {@code failedPasses} when a pass failed.
+   * each CPU per delivery at a common load ({@link BenchReport#CPU_AT}) the median of the passes' and {@code failedPasses} when a pass failed.
    */
   public static SystemResult combine(List<SystemResult> runs) {
     if (runs.isEmpty()) {
@@ -65,14 +65,13 @@ public record SystemResult(String system, double throughputPerSec, long loss, lo
     List<SystemResult> byThroughput = runs.stream().sorted(Comparator.comparingDouble(SystemResult::throughputPerSec)).toList();
     SystemResult middle = byThroughput.get((runs.size() - 1) / 2);
     Map<String, Object> extra = new LinkedHashMap<>(middle.extra() == null ? Map.of() : middle.extra());
-    List<Double> fixedCpu = new ArrayList<>();
-    for (SystemResult r : runs) {
-      if (r.extra() != null && r.extra().get(BenchReport.CPU_AT_FIXED_LOAD) instanceof Number n) {
-        fixedCpu.add(n.doubleValue());
+    for (String key : extra.keySet()) {
+      if (key.startsWith(BenchReport.CPU_AT)) {
+        List<Double> cpu = new ArrayList<>();
+        runs.stream().map(r -> r.extra() == null ? null : r.extra().get(key))
+          .forEach(v -> cpu.add(v instanceof Number n ? n.doubleValue() : Double.NaN));
+        extra.put(key, Math.round(Spread.of(cpu).median() * 100) / 100.0);
       }
-    }
-    if (!fixedCpu.isEmpty()) {
-      extra.put(BenchReport.CPU_AT_FIXED_LOAD, Math.round(Spread.of(fixedCpu).median() * 100) / 100.0);
     }
     long failed = runs.stream().filter(r -> r.throughputPerSec() <= 0 || r.loss() < 0).count();
     if (failed > 0 && runs.size() > 1) {

@@ -86,18 +86,25 @@ class BenchReportTest {
   }
 
   @Test
-  void comparesClusterCpuAtTheFixedLoadWhenBothMeasuredIt() {
+  void comparesCpuAtEveryCommonLoadBothMeasured() {
+    Map<String, Object> single = new LinkedHashMap<>();
+    single.put(BenchReport.cpuAt(10_000), 16.0);
+    single.put(BenchReport.cpuAt(25_000), 8.0);
     List<SystemResult> results = List.of(
-      new SystemResult("gateway", 1_000_000, 0, 0, 100_000, 0.4, 1.8, 3.1, 9.0, 1.5,
-        Map.of(BenchReport.CPU_AT_FIXED_LOAD, 8.0)),
+      new SystemResult("gateway", 1_000_000, 0, 0, 100_000, 0.4, 1.8, 3.1, 9.0, 1.5, single),
       new SystemResult("gateway-3", 50_000, 0, 0, 25_000, 0.5, 2.2, 4.0, 12.0, 20.0,
-        Map.of(BenchReport.CPU_AT_FIXED_LOAD, 10.0)));
+        Map.of(BenchReport.cpuAt(25_000), 10.0)),
+      new SystemResult("nats", 2_000_000, 0, 0, 100_000, 0.4, 1.8, 3.1, 9.0, 1.0,
+        Map.of(BenchReport.cpuAt(10_000), 20.0, BenchReport.cpuAt(25_000), 16.0)));
     List<BenchReport.Ratio> ratios = BenchReport.ratios(results);
-    assertEquals(List.of("cpu gateway-3/gateway", "cpu@fixed gateway-3/gateway"),
+    assertEquals(List.of("gateway/nats", "gateway-3/nats", "cpu gateway-3/gateway", "cpu@25000 gateway-3/gateway",
+        "cpu@10000 gateway/nats", "cpu@25000 gateway/nats", "cpu@25000 gateway-3/nats"),
       ratios.stream().map(BenchReport.Ratio::key).toList());
-    assertEquals(1.25, ratios.get(1).value(), 1e-9);
-    assertTrue(BenchReport.table("fanout", results).lines().toList()
-      .contains("gateway-3 CPU per delivery at the fixed load / gateway = 1.25x"));
+    assertEquals(1.25, ratios.get(3).value(), 1e-9);
+    assertEquals(0.8, ratios.get(4).value(), 1e-9);
+    List<String> lines = BenchReport.table("fanout", results).lines().toList();
+    assertTrue(lines.contains("gateway-3 CPU per delivery at 25.0k deliveries/s / gateway = 1.25x"), lines::toString);
+    assertTrue(lines.contains("gateway CPU per delivery at 10.0k deliveries/s / nats = 0.800x"), lines::toString);
   }
 
   @Test

@@ -36,11 +36,11 @@ class SpreadTest {
   void combinedPassesReportTheMedianTheRangeAndTheWorstLoss() {
     SystemResult r = SystemResult.combine(List.of(
       new SystemResult("gateway", 750_000, 0, 0, 375_000, 0.5, 2.0, 3.0, 9.0, 2.0,
-        Map.of(BenchReport.CPU_AT_FIXED_LOAD, 4.0, "trials", 7)),
+        Map.of(BenchReport.cpuAt(25_000), 4.0, "trials", 7)),
       new SystemResult("gateway", 185_000, 2, 1, 92_000, 0.9, 9.0, 12.0, 40.0, 3.0,
-        Map.of(BenchReport.CPU_AT_FIXED_LOAD, 6.0, "trials", 5)),
+        Map.of(BenchReport.cpuAt(25_000), 6.0, "trials", 5)),
       new SystemResult("gateway", 760_000, 0, 0, 380_000, 0.4, 1.5, 2.5, 8.0, 1.9,
-        Map.of(BenchReport.CPU_AT_FIXED_LOAD, 5.0, "trials", 8))));
+        Map.of(BenchReport.cpuAt(25_000), 5.0, "trials", 8))));
     assertEquals("gateway", r.system());
     assertEquals(750_000, r.throughputPerSec());
     assertEquals(185_000, r.throughputMin());
@@ -50,7 +50,7 @@ class SpreadTest {
     assertEquals(375_000, r.latencyLoadPerSec());
     assertEquals(2.0, r.p99Ms());
     assertEquals(2.0, r.cpuMicrosPerDelivery());
-    assertEquals(5.0, r.extra().get(BenchReport.CPU_AT_FIXED_LOAD));
+    assertEquals(5.0, r.extra().get(BenchReport.cpuAt(25_000)));
     assertEquals(7, r.extra().get("trials")); // the median pass's
     assertEquals(List.of(new SystemResult.Pass(1, 750_000, 2.0, 0, 0), new SystemResult.Pass(2, 185_000, 3.0, 2, 1),
       new SystemResult.Pass(3, 760_000, 1.9, 0, 0)), r.passes());
