@@ -4,6 +4,7 @@ import io.pubsubgateway.bench.report.BenchReport;
 import io.pubsubgateway.bench.report.SystemResult;
 import io.pubsubgateway.bench.systems.MeasuredSystem;
 import io.pubsubgateway.bench.systems.Systems;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import java.util.concurrent.Callable;
  * The benchmark tool ({@code scripts/bench.sh}): starts each system under test on loopback, drives
  * it from load-generator processes, stops it, prints a table and writes JSON and SVG results.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.ChannelsCommand.class, BenchMain.Connections.class, BenchMain.Churn.class, BenchMain.Worker.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Fanout.class, BenchMain.ChannelsCommand.class, BenchMain.Connections.class, BenchMain.Churn.class, BenchMain.Serve.class, BenchMain.Worker.class},
   description = "Side-by-side benchmarks of pubsub-gateway and its peers on this machine.")
 public final class BenchMain implements Callable<Integer> {
 
@@ -166,7 +167,7 @@ public final class BenchMain implements Callable<Integer> {
         + "comma-separated (default: ${DEFAULT-VALUE})")
     List<Double> fixedRate;
 
-    @Option(names = "--max-trials", defaultValue = "12", description = "Trials per system in the search (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-trials", defaultValue = "16", description = "Trials per system in the search (default: ${DEFAULT-VALUE})")
     int maxTrials;
 
     @Option(names = "--workers", defaultValue = "2", description = "Load-generator processes for the subscribers (default: ${DEFAULT-VALUE})")
@@ -274,6 +275,32 @@ public final class BenchMain implements Callable<Integer> {
       Progress progress = new Progress("churn");
       ChurnScenario scenario = new ChurnScenario(params, jar, workDir(), progress);
       return run("churn", params.toJson(), progress, scenario::measure, true);
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Starts one system exactly as the scenarios do and keeps it running for another load generator "
+      + "(scripts/bench-ws-check.sh): prints one JSON line {system, dialect, urls, pids}, then waits until its "
+      + "standard input closes or it is terminated, and stops the system.")
+  static final class Serve extends Common implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      if (systems.size() != 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "serve takes exactly one system in --systems");
+      }
+      MeasuredSystem system = Systems.create(systems.get(0), jar, jvmFlags(), workDir(), basePort);
+      Thread stop = new Thread(system::close, "serve-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      system.start();
+      System.out.println(new JsonObject().put("system", system.name()).put("dialect", system.dialect().name())
+        .put("urls", new JsonArray(system.urls()))
+        .put("pids", new JsonArray(system.pids())).encode());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // held until the caller closes our standard input
+      }
+      system.close();
+      return 0;
     }
   }
 
