@@ -116,8 +116,15 @@ async function worker(o) {
   };
   let closing = false;
   await Promise.all(mine.map((s, k) => new Promise((resolve, reject) => connect(s, k, resolve, reject))));
-  // the bridge's frames include a client ping: vertx-web's bridge closes a socket that sends none for 10 s
-  setInterval(() => per.forEach((ws) => { if (ws.readyState === WebSocket.OPEN) ws.send(PING); }), 5000);
+  // the bridge's frames include a client ping: vertx-web's bridge closes a socket that sends none for 10 s; each
+  // socket pings every 5 s, the pings spread evenly over those 5 s (clients do not ping in step)
+  let nextPing = 0;
+  setInterval(() => {
+    for (let i = 0; i < Math.ceil(per.length / 100); i++) {
+      const ws = per[nextPing++ % per.length];
+      if (ws.readyState === WebSocket.OPEN) ws.send(PING);
+    }
+  }, 50);
   process.on('message', (m) => {
     if (m.cmd === 'reset') {
       trial = m.trial; unique = 0; duplicates = 0; last.fill(-1); hist = new Uint32Array(BUCKETS); warm.fill(0);
