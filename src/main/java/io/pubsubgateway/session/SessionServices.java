@@ -1,6 +1,7 @@
 package io.pubsubgateway.session;
 
 import io.pubsubgateway.auth.Permissions;
+import io.pubsubgateway.auth.TokenVerifier;
 import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.hub.LocalHub;
@@ -9,8 +10,10 @@ import io.pubsubgateway.presence.PresenceManager;
 
 /**
  * What the sessions of one event loop share: the loop's hub and flusher, and the node's publisher,
- * permissions, limits, metrics, presence, and id.
+ * permissions, limits, metrics, presence, and id, and the token verifier of the handshake (for
+ * {@code refresh} frames).
  */
 public record SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
-                              LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId) {
+                              LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId,
+                              TokenVerifier verifier) {
 }
