@@ -29,7 +29,13 @@ public enum ErrorCode {
    * history, a new epoch, a merge after a network split). Subscribe again with {@code since.offset},
    * {@code since.epoch} and {@code since.mid}: the ack's {@code recovered} says whether nothing was lost.
    */
-  INSUFFICIENT_STATE("insufficient_state");
+  INSUFFICIENT_STATE("insufficient_state"),
+  /**
+   * Extension: a backend hook of the channel's rule did not answer properly (no consumer at its
+   * address, no reply within its timeout, a failure or malformed reply) and its {@code hookFailure}
+   * is {@code reject}. A hook's own refusals carry the hook's code instead.
+   */
+  HOOK_FAILED("hook_failed");
 
   private final String code;
 
