@@ -397,7 +397,7 @@ class HooksIT {
     assertEquals("websocket", request.getString("transport"));
     assertTrue(request.getString("remote").startsWith("127.0.0.1:"), request.encode());
     assertNotNull(request.getString("client"));
-    assertFalse(request.encode().contains(cluster.tokens().any("mallory").substring(0, 20)), "no token");
+    assertFalse(request.encode().contains("eyJ"), "no token (a JWT starts with eyJ): " + request.encode());
     assertFalse(request.getJsonObject("headers").containsKey("authorization"));
     assertEquals(0, cluster.nodes().stream().mapToInt(n -> n.connections()).sum(), "never became a connection");
   }
