@@ -29,7 +29,7 @@ public enum CloseCode {
    */
   QUORUM_LOST(4005, "cluster quorum lost"),
   /**
-   * SockJS only: the connect hook ({@code auth.connectHook}) did not answer properly and
+   * SockJS's raw WebSocket endpoint only: the connect hook ({@code auth.connectHook}) did not answer properly and
    * {@code auth.connectHookFailure} is {@code reject}; reconnect later. (A WebSocket handshake gets
    * HTTP 503 instead.)
    */
@@ -37,7 +37,7 @@ public enum CloseCode {
   /** Closed by an operator through {@code POST /api/disconnect}: do not reconnect on your own. */
   DISCONNECTED(4501, "disconnected by server"),
   /**
-   * SockJS only: the connect hook refused the connection; the close reason is the hook's
+   * SockJS's raw WebSocket endpoint only: the connect hook refused the connection; the close reason is the hook's
    * {@code code: message} (cut to fit). Do not reconnect as is. (A WebSocket handshake gets HTTP 403
    * with that text as its body instead.)
    */

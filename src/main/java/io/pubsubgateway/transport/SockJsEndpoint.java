@@ -12,6 +12,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.pubsubgateway.protocol.CloseCode;
+import io.pubsubgateway.protocol.FrameCodec;
+import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -24,8 +26,11 @@ import java.util.UUID;
  *
  * <p>{@code auth.connectHook} is asked once per SockJS session, when it opens (SockJS's own
  * handshake is over by then, and the per-request token checks would ask it for every poll): the
- * session's messages wait meanwhile; a refusal closes it with 4502 and the hook's
- * {@code code: message} as reason, a hook failure under {@code reject} with 4006.
+ * session's messages wait meanwhile; a refusal sends {@code {"type":"err","body":code,"message":M}}
+ * (the hook's, or {@code hook_failed} for a hook failure under {@code reject}) and closes the
+ * session: SockJS framing closes with its own 3000, SockJS's raw WebSocket endpoint
+ * ({@code sockjs.path/websocket}) with 4502 (or 4006) and the hook's {@code code: message} as
+ * reason.
  *
  * <p>Threading: the verticle's event loop.
  */
@@ -103,6 +108,10 @@ final class SockJsEndpoint {
       HandshakeAuthenticator.log(principal.user(), remote, "rejected").addKeyValue("transport", "sockjs")
         .addKeyValue("status", r.status).addKeyValue("reason", r.getMessage()).log();
       metrics.handshakeRejected(r.status, r.label);
+      // SockJS-framed sessions close with SockJS's 3000 whatever the code: the err frame says why
+      int colon = r.body.indexOf(": ");
+      sock.write(Buffer.buffer(FrameCodec.encodeErr(r.body.substring(0, colon), null, r.body.substring(colon + 2),
+        null)));
       CloseCode code = r.status == 403 ? CloseCode.CONNECT_REFUSED : CloseCode.CONNECT_HOOK_FAILED;
       sock.close(code.code(), closeReason(r.body));
     });

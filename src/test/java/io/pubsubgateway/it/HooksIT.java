@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -427,9 +428,19 @@ class HooksIT {
   }
 
   @Test
-  void overSockJsTheConnectHookClosesARefusedSessionWith4502AndLetsOthersIn() {
-    assertEquals(new JsonArray().add(4502).add("banned: mallory is banned"),
-      sockJs("mallory", null).poll("c"));
+  void overSockJsARefusedSessionGetsTheErrThenTheCloseAndAnAcceptedOneLosesNoFrame() throws Exception {
+    SockJs refused = sockJs("mallory", null);
+    // an err with the hook's code and message, then SockJS's own close (3000: SockJS framing has no other code)
+    assertEquals(new JsonObject().put("type", "err").put("body", "banned").put("message", "mallory is banned"),
+      new JsonObject(refused.poll("a").getString(0)));
+    assertEquals(new JsonArray().add(3000).add("Go away!"), refused.poll("c"));
+    refused.closed().get(10, TimeUnit.SECONDS);
+    // SockJS's raw WebSocket endpoint (no SockJS framing) carries the close code and reason
+    CompletableFuture<String> rawClosed = new CompletableFuture<>();
+    WebSocket raw = Await.result(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+      .setPort(cluster.port(0)).setURI("/eventbus/websocket?token=" + cluster.tokens().any("mallory"))));
+    raw.closeHandler(v -> rawClosed.complete(raw.closeStatusCode() + " " + raw.closeReason()));
+    assertEquals("4502 banned: mallory is banned", rawClosed.get(10, TimeUnit.SECONDS));
     // an accepted session's first frame, sent before the hook answered, is not lost
     SockJs ok = sockJs("sockjs-user", new JsonObject().put("type", "register").put("address", "plain.sj")
       .put("id", "first"));
@@ -440,7 +451,7 @@ class HooksIT {
   }
 
   /** A raw SockJS session over its websocket transport: sends {@code first} (if any) at once. */
-  private record SockJs(WebSocket socket, BlockingQueue<String> frames) {
+  private record SockJs(WebSocket socket, BlockingQueue<String> frames, CompletableFuture<String> closed) {
     /** The payload of the next SockJS frame starting with {@code kind} ("a" messages, "c" close). */
     JsonArray poll(String kind) {
       try {
@@ -466,10 +477,12 @@ class HooksIT {
       .setPort(cluster.port(0)).setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8)
         + "/websocket?token=" + cluster.tokens().any(user))));
     socket.textMessageHandler(frames::add);
+    CompletableFuture<String> closed = new CompletableFuture<>();
+    socket.closeHandler(v -> closed.complete(socket.closeStatusCode() + " " + socket.closeReason()));
     cluster.track((AutoCloseable) () -> socket.close());
     if (first != null) {
       Await.result(socket.writeTextMessage(new JsonArray().add(first.encode()).encode()));
     }
-    return new SockJs(socket, frames);
+    return new SockJs(socket, frames, closed);
   }
 }
