@@ -71,8 +71,9 @@ class HooksIT {
       .put("hookFailure", "accept"))
     .add(TestConfig.rule("hnone.*", "token", "token").put("subscribeHook", NOBODY).put("publishHook", NOBODY))
     .add(TestConfig.rule("hpres.*", "token", "token").put("presence", true).put("subscribeHook", SUBSCRIBE_HOOK))
+    .add(TestConfig.rule("hflood.*", "token", "token").put("publishHook", PUBLISH_HOOK).put("hookTimeoutMs", 60_000))
     .add(TestConfig.rule("plain.*", "token", "token")),
-    "api.enabled=true", "api.keys=" + KEY, "auth.connectHook=" + CONNECT_HOOK, "auth.connectHookTimeoutMs=500");
+    "limits.publishPerSecond=0", "api.enabled=true", "api.keys=" + KEY, "auth.connectHook=" + CONNECT_HOOK, "auth.connectHookTimeoutMs=500");
 
   private static final List<JsonObject> connectRequests = new CopyOnWriteArrayList<>();
   private static final List<JsonObject> subscribeRequests = new CopyOnWriteArrayList<>();
@@ -318,6 +319,19 @@ class HooksIT {
       assertEquals(new JsonObject().put("action", "pass"), s.next().getValue("body"));
       s.assertNoFrame(300); // the replaced message once, the refused one never
     }
+  }
+
+  @Test
+  void aConnectionWithTooManyPublishesWaitingForTheHookIsRefusedWithRateLimited() {
+    WsClient flood = cluster.client(0, "flood");
+    JsonObject slow = new JsonObject().put("action", "slow"); // the first never answered: 999 wait behind it
+    for (int i = 0; i < 1000; i++) {
+      flood.publish("hflood.x", slow);
+    }
+    err("rate_limited", "hflood.x", "at most 1000 publishes may wait for their hook", publish(flood, "hflood.x", slow));
+    // the queue is per connection: another connection's publish to the same channel waits only for its own
+    WsClient other = cluster.client(1, "other");
+    err("forbidden_word", "hflood.x", "no swearing", publish(other, "hflood.x", new JsonObject().put("action", "deny")));
   }
 
   @Test
