@@ -139,9 +139,10 @@ export class GatewayProcess {
 
 /**
  * Starts a node: standalone, or clustered under `clusterName` (conf/cluster.xml on loopback).
- * `yaml` is appended to the config (e.g. `limits:` keys). Resolves once it serves.
+ * `yaml` is appended to the config (e.g. `limits:` keys), then `channels` (the `channels:` block; default: the
+ * rules above). Resolves once it serves.
  */
-export async function startGateway(ws, { clusterName = null, yaml = '', name = 'node' } = {}) {
+export async function startGateway(ws, { clusterName = null, yaml = '', name = 'node', channels = CHANNELS } = {}) {
   if (!existsSync(JAR)) {
     throw new Error(`${JAR} is missing: build it with mvn -B -ntp package -DskipTests`);
   }
@@ -162,7 +163,7 @@ ${clusterName != null ? `  name: ${clusterName}\n` : ''}api:
   enabled: true
   keys: [${API_KEY}]
 ${yaml}
-${CHANNELS}`;
+${channels}`;
   const confFile = path.join(ws.dir, `${name}-${randomUUID()}.yaml`);
   writeFileSync(confFile, config);
   // GATEWAY_* variables are config keys: the test's config is the file alone

@@ -23,6 +23,11 @@ public record Principal(String user, List<ChannelPattern> subscribe, List<Channe
     this(user, subscribe, publish, expiresAtMs, null);
   }
 
+  /** The same principal with {@code info} (attached by the connect hook) instead of the token's. */
+  public Principal withInfo(JsonObject info) {
+    return new Principal(user, subscribe, publish, expiresAtMs, info);
+  }
+
   public boolean anonymous() {
     return user.isEmpty();
   }

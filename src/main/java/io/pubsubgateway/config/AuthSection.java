@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import static io.pubsubgateway.config.ConfigSchema.AUTH_ALLOW_ANONYMOUS;
+import static io.pubsubgateway.config.ConfigSchema.AUTH_CONNECT_HOOK;
+import static io.pubsubgateway.config.ConfigSchema.AUTH_CONNECT_HOOK_FAILURE;
+import static io.pubsubgateway.config.ConfigSchema.AUTH_CONNECT_HOOK_TIMEOUT_MS;
 import static io.pubsubgateway.config.ConfigSchema.AUTH_JWT_ALGORITHM;
 import static io.pubsubgateway.config.ConfigSchema.AUTH_JWT_AUDIENCE;
 import static io.pubsubgateway.config.ConfigSchema.AUTH_JWT_ISSUER;
@@ -28,7 +31,8 @@ final class AuthSection {
   }
 
   static AuthConfig parse(ConfigValues v) {
-    return new AuthConfig(jwt(v), v.get(AUTH_ALLOW_ANONYMOUS));
+    return new AuthConfig(jwt(v), v.get(AUTH_ALLOW_ANONYMOUS), HookSettings.connect(v.get(AUTH_CONNECT_HOOK),
+      v.get(AUTH_CONNECT_HOOK_TIMEOUT_MS), v.get(AUTH_CONNECT_HOOK_FAILURE)));
   }
 
   private static JwtConfig jwt(ConfigValues v) {

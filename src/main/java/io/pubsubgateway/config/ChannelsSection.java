@@ -4,6 +4,7 @@ import io.pubsubgateway.channel.Access;
 import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.channel.ChannelPattern;
 import io.pubsubgateway.channel.ChannelRule;
+import io.pubsubgateway.channel.Hook;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -17,7 +18,7 @@ import java.util.Set;
  */
 final class ChannelsSection {
   private static final Set<String> RULE_FIELDS = Set.of("pattern", "subscribe", "publish", "presence", "joinLeave",
-    "history", "recovery");
+    "history", "recovery", "subscribeHook", "publishHook", "hookTimeoutMs", "hookFailure");
   /** Upper bound of history.size: a ringbuffer of this many messages per channel. */
   static final int MAX_HISTORY_SIZE = 100_000;
 
@@ -40,7 +41,7 @@ final class ChannelsSection {
         throw new ConfigException(at + ".pattern: missing or not a string");
       }
       rules.add(new ChannelRule(ChannelPattern.of(pattern), access(rule, "subscribe", at), access(rule, "publish", at),
-        options(rule, i, at)));
+        options(rule, i, at), HookSettings.rule(rule, "subscribeHook", at), HookSettings.rule(rule, "publishHook", at)));
     }
     return List.copyOf(rules);
   }

@@ -1,5 +1,6 @@
 package io.pubsubgateway.config;
 
+import io.pubsubgateway.channel.Hook;
 import io.vertx.core.json.JsonArray;
 
 import java.util.Collections;
@@ -67,6 +68,11 @@ public final class ConfigSchema {
     JwtConfig.DEFAULT_LEEWAY_SECONDS, 0, 3600);
   public static final Key<Boolean> AUTH_ALLOW_ANONYMOUS = bool("auth.allowAnonymous",
     AuthConfig.DEFAULT_ALLOW_ANONYMOUS);
+  public static final Key<String> AUTH_CONNECT_HOOK = str("auth.connectHook");
+  public static final Key<Integer> AUTH_CONNECT_HOOK_TIMEOUT_MS = integer("auth.connectHookTimeoutMs",
+    AuthConfig.DEFAULT_CONNECT_HOOK_TIMEOUT_MS, Hook.MIN_TIMEOUT_MS, Hook.MAX_TIMEOUT_MS);
+  public static final Key<String> AUTH_CONNECT_HOOK_FAILURE = str("auth.connectHookFailure",
+    AuthConfig.DEFAULT_CONNECT_HOOK_FAILURE);
   public static final Key<Boolean> CLUSTER_ENABLED = bool("cluster.enabled", ClusterConfig.DEFAULT_ENABLED);
   public static final Key<String> CLUSTER_HAZELCAST_CONFIG = str("cluster.hazelcastConfig",
     ClusterConfig.DEFAULT_HAZELCAST_CONFIG);

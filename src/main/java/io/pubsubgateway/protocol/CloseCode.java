@@ -28,8 +28,20 @@ public enum CloseCode {
    * back) and recover what was missed.
    */
   QUORUM_LOST(4005, "cluster quorum lost"),
+  /**
+   * SockJS's raw WebSocket endpoint only: the connect hook ({@code auth.connectHook}) did not answer properly and
+   * {@code auth.connectHookFailure} is {@code reject}; reconnect later. (A WebSocket handshake gets
+   * HTTP 503 instead.)
+   */
+  CONNECT_HOOK_FAILED(4006, "connect hook failed"),
   /** Closed by an operator through {@code POST /api/disconnect}: do not reconnect on your own. */
-  DISCONNECTED(4501, "disconnected by server");
+  DISCONNECTED(4501, "disconnected by server"),
+  /**
+   * SockJS's raw WebSocket endpoint only: the connect hook refused the connection; the close reason is the hook's
+   * {@code code: message} (cut to fit). Do not reconnect as is. (A WebSocket handshake gets HTTP 403
+   * with that text as its body instead.)
+   */
+  CONNECT_REFUSED(4502, "refused by the connect hook");
 
   private final int code;
   private final String reason;

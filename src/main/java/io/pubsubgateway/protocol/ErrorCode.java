@@ -34,7 +34,13 @@ public enum ErrorCode {
    * Extension: a {@code refresh} was refused (missing, malformed, badly signed or expired token,
    * another {@code sub}, or an anonymous connection); the connection keeps its current token.
    */
-  INVALID_TOKEN("invalid_token");
+  INVALID_TOKEN("invalid_token"),
+  /**
+   * Extension: a backend hook of the channel's rule did not answer properly (no consumer at its
+   * address, no reply within its timeout, a failure or malformed reply) and its {@code hookFailure}
+   * is {@code reject}. A hook's own refusals carry the hook's code instead.
+   */
+  HOOK_FAILED("hook_failed");
 
   private final String code;
 

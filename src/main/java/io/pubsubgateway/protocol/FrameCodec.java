@@ -194,7 +194,12 @@ public final class FrameCodec {
    * Encodes {@code {"type":"err","body":code,"address":A?,"message":M?,"id":I?}}.
    */
   public static byte[] encodeErr(ErrorCode code, String address, String message, Object id) {
-    JsonObject frame = new JsonObject().put("type", "err").put("body", code.code());
+    return encodeErr(code.code(), address, message, id);
+  }
+
+  /** The same with a code of a backend hook's refusal (snake_case, checked by the hook client). */
+  public static byte[] encodeErr(String code, String address, String message, Object id) {
+    JsonObject frame = new JsonObject().put("type", "err").put("body", code);
     if (address != null) {
       frame.put("address", address);
     }

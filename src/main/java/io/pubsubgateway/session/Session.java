@@ -2,11 +2,13 @@ package io.pubsubgateway.session;
 
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
+import io.pubsubgateway.channel.Hook;
 import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.hub.Subscriber;
+import io.pubsubgateway.hook.HookType;
 import io.pubsubgateway.protocol.ChannelNames;
 import io.pubsubgateway.protocol.ClientFrame;
 import io.pubsubgateway.protocol.CloseCode;
@@ -42,14 +44,15 @@ public final class Session implements Subscriber, ClientSocket.Events {
   private static final Logger DISCONNECT_LOG = LoggerFactory.getLogger("io.pubsubgateway.disconnect");
 
   private final ClientSocket socket;
-  /** Who the connection is: the handshake's token, replaced by each accepted {@code refresh}. */
+  /** Who the connection is: the handshake's token (with the connect hook's info), replaced by each accepted refresh. */
   private Principal principal;
-  private final String clientId = UUID.randomUUID().toString();
+  private final String clientId;
   private final LocalHub hub;
   private final ChannelPublisher publisher;
   private final Permissions permissions;
   private final LimitsConfig limits;
   private final ChannelFeatures features;
+  private final SessionHooks hooks;
   private final Runnable onClosed;
   private final TokenBucket publishBucket;
   private final TokenRefresh refresh;
@@ -72,7 +75,14 @@ public final class Session implements Subscriber, ClientSocket.Events {
    * @param onClosed  runs once, on the event loop, when the connection closed and its subscriptions were released
    */
   public Session(ClientSocket socket, Principal principal, SessionServices services, Runnable onClosed) {
+    this(socket, principal, UUID.randomUUID().toString(), services, onClosed);
+  }
+
+  /** The same with the connection's id, given when the connect hook already saw it. */
+  public Session(ClientSocket socket, Principal principal, String clientId, SessionServices services,
+                 Runnable onClosed) {
     this.socket = socket;
+    this.clientId = clientId;
     this.flusher = services.flusher();
     this.metrics = services.metrics();
     this.principal = principal;
@@ -81,6 +91,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
     this.permissions = services.permissions();
     this.limits = services.limits();
     this.features = new ChannelFeatures(this, services);
+    this.hooks = new SessionHooks(this, services.hooks());
     this.onClosed = onClosed;
     this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
     this.refresh = new TokenRefresh(this, services);
@@ -100,6 +111,10 @@ public final class Session implements Subscriber, ClientSocket.Events {
     return clientId;
   }
 
+  boolean open() {
+    return !closing;
+  }
+
   boolean subscribed(String channel) {
     return !closing && subscriptions.containsKey(channel);
   }
@@ -111,11 +126,9 @@ public final class Session implements Subscriber, ClientSocket.Events {
 
   /** An accepted {@code refresh}: from now on expiry and permissions are the new token's. */
   void replacePrincipal(Principal next) {
-    principal = next;
-  }
-
-  boolean open() {
-    return !closing;
+    // a refresh changes expiry and permissions; the info of the connection (the token's, or the connect hook's,
+    // which is not asked again) stays what it was at the handshake
+    principal = next.withInfo(principal.info());
   }
 
   /** Takes a token of the connection's publish bucket (publishes, sends and refreshes share it). */
@@ -232,6 +245,21 @@ public final class Session implements Subscriber, ClientSocket.Events {
       ack(frame);
       return;
     }
+    Hook hook = hooks.subscribeHook(channel);
+    if (hook != null) {
+      hooks.subscribe(frame, hook); // subscribes (below) once the hook accepts
+      return;
+    }
+    subscribe(frame);
+  }
+
+  /** Subscribes for a register that passed every check (and its channel's hook, if any). */
+  void subscribe(ClientFrame frame) {
+    String channel = frame.address();
+    if (subscriptions.containsKey(channel)) {
+      ack(frame);
+      return;
+    }
     if (subscriptions.size() >= limits.maxSubscriptionsPerConnection()) {
       sendError(ErrorCode.MAX_HANDLERS_REACHED, channel,
         "at most " + limits.maxSubscriptionsPerConnection() + " subscriptions per connection", frame.id());
@@ -259,6 +287,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
   }
 
   private void handleUnregister(ClientFrame frame) {
+    hooks.cancelSubscribe(frame.address());
     unsubscribe(frame.address());
     ack(frame);
   }
@@ -268,7 +297,18 @@ public final class Session implements Subscriber, ClientSocket.Events {
     if (!admitPublish(frame, "publish")) {
       return;
     }
-    publisher.publish(channel, frame.body(), frame.headers()).onComplete(ar -> {
+    Hook hook = hooks.publishHook(channel);
+    if (hook != null) {
+      hooks.publish(frame, hook, HookType.PUBLISH); // in order behind this connection's earlier ones
+      return;
+    }
+    publishNow(frame, frame.body());
+  }
+
+  /** Publishes {@code body} for a publish that passed every check; completes when it is published or failed. */
+  Future<?> publishNow(ClientFrame frame, Object body) {
+    String channel = frame.address();
+    return publisher.publish(channel, body, frame.headers()).onComplete(ar -> {
       if (ar.succeeded()) {
         metrics.published(false);
         if (ar.result() == null) {
@@ -317,8 +357,19 @@ public final class Session implements Subscriber, ClientSocket.Events {
     if (!admitPublish(frame, "send")) {
       return;
     }
+    Hook hook = hooks.publishHook(address);
+    if (hook != null) {
+      hooks.publish(frame, hook, HookType.SEND);
+      return;
+    }
+    sendNow(frame, frame.body());
+  }
+
+  /** Sends {@code body} for a send that passed every check; completes once it is sent. */
+  Future<?> sendNow(ClientFrame frame, Object body) {
+    String address = frame.address();
     String replyTo = frame.replyAddress();
-    publisher.broker().send(address, frame.body(), frame.headers(), replyTo == null ? 0 : limits.replyTimeoutMs())
+    publisher.broker().send(address, body, frame.headers(), replyTo == null ? 0 : limits.replyTimeoutMs())
       .onComplete(ar -> {
         if (replyTo == null || closing) {
           return;
@@ -333,6 +384,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
         }
       });
     ack(frame);
+    return Future.succeededFuture();
   }
 
   /** Ends a subscription: on unregister, or when its set-up failed after it was registered. */

@@ -3,6 +3,7 @@ package io.pubsubgateway.session;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.TokenVerifier;
 import io.pubsubgateway.config.LimitsConfig;
+import io.pubsubgateway.hook.HookClient;
 import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
@@ -10,10 +11,16 @@ import io.pubsubgateway.presence.PresenceManager;
 
 /**
  * What the sessions of one event loop share: the loop's hub and flusher, and the node's publisher,
- * permissions, limits, metrics, presence, and id, and the token verifier of the handshake (for
- * {@code refresh} frames).
+ * permissions, limits, metrics, presence, and id, the token verifier of the handshake (for
+ * {@code refresh} frames), and the hook client of channel hooks (null when no rule has a hook).
  */
 public record SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
                               LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId,
-                              TokenVerifier verifier) {
+                              TokenVerifier verifier, HookClient hooks) {
+  /** Without channel hooks. */
+  public SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
+                         LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId,
+                         TokenVerifier verifier) {
+    this(hub, flusher, publisher, permissions, limits, metrics, presence, nodeId, verifier, null);
+  }
 }

@@ -2,6 +2,7 @@ package io.pubsubgateway.transport;
 
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.config.GatewayConfig;
+import io.pubsubgateway.hook.HookClient;
 import io.pubsubgateway.hub.ChannelHub;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
@@ -61,15 +62,17 @@ public final class GatewayVerticle extends VerticleBase implements ServerLoop {
   @Override
   public Future<?> start() {
     ChannelHub channelHub = services.channelHub();
+    HookClient hooks = new HookClient(vertx.eventBus(), config.channels());
     SessionServices sessionServices = new SessionServices(new LocalHub(context, channelHub, metrics),
       new FlushBatcher(context), channelHub.publisher(), permissions, config.limits(), metrics, services.presence(),
-      services.nodeId(), services.verifier());
+      services.nodeId(), services.verifier(), hooks.hasChannelHooks() ? hooks : null);
     sessions = new SessionRegistry(context, sessionServices, node);
-    upgrades = new WebSocketUpgrade(authenticator, node, metrics, config.limits(), sessions);
+    ConnectHookCheck connectHook = new ConnectHookCheck(hooks, config.auth().connectHook());
+    upgrades = new WebSocketUpgrade(authenticator, connectHook, node, metrics, config.limits(), sessions);
     Router router = httpRoutes.apply(vertx);
     if (config.sockjs().enabled()) {
-      new SockJsEndpoint(vertx, config.sockjs().path(), config.limits(), authenticator, node, metrics, sessions)
-        .mount(router);
+      new SockJsEndpoint(vertx, config.sockjs().path(), config.limits(), authenticator, connectHook, node, metrics,
+        sessions).mount(router);
     }
     routes = router;
     // upgrades reach the request handler (no webSocketHandler): /ws is upgraded here after the token

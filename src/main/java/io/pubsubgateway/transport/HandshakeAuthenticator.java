@@ -43,11 +43,18 @@ final class HandshakeAuthenticator {
   static final class Refusal extends RuntimeException {
     final int status;
     final String label;
+    /** What the client is told (the response's body), or null for an empty body. */
+    final String body;
 
     Refusal(int status, String label, String reason) {
+      this(status, label, reason, null);
+    }
+
+    Refusal(int status, String label, String reason, String body) {
       super(reason, null, false, false);
       this.status = status;
       this.label = label;
+      this.body = body;
     }
   }
 

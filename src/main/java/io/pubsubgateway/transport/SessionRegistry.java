@@ -45,9 +45,9 @@ final class SessionRegistry {
    * both are released when the session closes, however it closes. A session accepted while the node was being isolated (its
    * handshake in flight) is closed at once with 4005.
    */
-  void start(ClientSocket socket, Principal principal) {
+  void start(ClientSocket socket, Principal principal, String clientId) {
     Session[] holder = new Session[1];
-    Session session = new Session(socket, principal, services, () -> {
+    Session session = new Session(socket, principal, clientId, services, () -> {
       sessions.remove(holder[0]);
       node.release();
       node.releaseUser(principal.user());

@@ -11,12 +11,26 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.pubsubgateway.protocol.CloseCode;
+import io.pubsubgateway.protocol.FrameCodec;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
  * The SockJS endpoint: {@code sockjs.path/*}. Every SockJS request (info, transports, xhr sends)
  * carries the token as {@code ?token=} (headers and cookies do not work across SockJS transports)
  * and is checked before SockJS sees it, so a bad token never gets a session. The xhr transports
  * need their body read first: a BodyHandler, first handler of its own route, on POSTs.
+ *
+ * <p>{@code auth.connectHook} is asked once per SockJS session, when it opens (SockJS's own
+ * handshake is over by then, and the per-request token checks would ask it for every poll): the
+ * session's messages wait meanwhile; a refusal sends {@code {"type":"err","body":code,"message":M}}
+ * (the hook's, or {@code hook_failed} for a hook failure under {@code reject}) and closes the
+ * session: SockJS framing closes with its own 3000, SockJS's raw WebSocket endpoint
+ * ({@code sockjs.path/websocket}) with 4502 (or 4006) and the hook's {@code code: message} as
+ * reason.
  *
  * <p>Threading: the verticle's event loop.
  */
@@ -28,13 +42,15 @@ final class SockJsEndpoint {
   private final String path;
   private final LimitsConfig limits;
   private final HandshakeAuthenticator authenticator;
+  private final ConnectHookCheck connectHook;
   private final ConnectionGate node;
   private final GatewayMetrics metrics;
   private final SessionRegistry sessions;
 
   /** @param path {@code sockjs.path} */
   SockJsEndpoint(Vertx vertx, String path, LimitsConfig limits, HandshakeAuthenticator authenticator,
-                 ConnectionGate node, GatewayMetrics metrics, SessionRegistry sessions) {
+                 ConnectHookCheck connectHook, ConnectionGate node, GatewayMetrics metrics, SessionRegistry sessions) {
+    this.connectHook = connectHook;
     this.vertx = vertx;
     this.path = path;
     this.limits = limits;
@@ -86,6 +102,42 @@ final class SockJsEndpoint {
       sock.close(); // cannot happen: every SockJS route passes the token check first
       return;
     }
+    String clientId = UUID.randomUUID().toString();
+    boolean[] gone = new boolean[1];
+    sock.pause(); // the client's first frames wait for the hook's answer
+    sock.closeHandler(v -> gone[0] = true); // the session's own handler replaces it
+    connectHook.admit(principal, clientId, remote, "sockjs", sock.headers()).onComplete(ar -> {
+      if (gone[0]) {
+        return;
+      }
+      if (ar.succeeded()) {
+        start(sock, ar.result(), clientId, remote);
+        sock.resume();
+        return;
+      }
+      Refusal r = (Refusal) ar.cause();
+      HandshakeAuthenticator.log(principal.user(), remote, "rejected").addKeyValue("transport", "sockjs")
+        .addKeyValue("status", r.status).addKeyValue("reason", r.getMessage()).log();
+      metrics.handshakeRejected(r.status, r.label);
+      // SockJS-framed sessions close with SockJS's 3000 whatever the code: the err frame says why
+      int colon = r.body.indexOf(": ");
+      sock.write(Buffer.buffer(FrameCodec.encodeErr(r.body.substring(0, colon), null, r.body.substring(colon + 2),
+        null)));
+      CloseCode code = r.status == 403 ? CloseCode.CONNECT_REFUSED : CloseCode.CONNECT_HOOK_FAILED;
+      sock.close(code.code(), closeReason(r.body));
+    });
+  }
+
+  /** {@code text} cut to the 123 bytes of a close frame's reason. */
+  static String closeReason(String text) {
+    String reason = text;
+    while (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
+      reason = reason.substring(0, reason.length() - 1);
+    }
+    return reason;
+  }
+
+  private void start(SockJSSocket sock, Principal principal, String clientId, String remote) {
     if (!node.tryReserve()) {
       HandshakeAuthenticator.log(principal.user(), remote, "rejected").addKeyValue("transport", "sockjs")
         .addKeyValue("status", 503).addKeyValue("reason", "node full (limits.maxConnections)").log();
@@ -103,6 +155,7 @@ final class SockJsEndpoint {
     }
     HandshakeAuthenticator.log(principal.user(), remote, "accepted").addKeyValue("transport", "sockjs").log();
     metrics.connectionOpened();
-    sessions.start(new SockJsClientSocket(sock, limits.maxFrameBytes(), limits.outboundQueueBytes()), principal);
+    sessions.start(new SockJsClientSocket(sock, limits.maxFrameBytes(), limits.outboundQueueBytes()), principal,
+      clientId);
   }
 }
