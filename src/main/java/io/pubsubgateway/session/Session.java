@@ -48,6 +48,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
   private final Permissions permissions;
   private final LimitsConfig limits;
   private final ChannelFeatures features;
+  private final SessionEvents events;
   private final Runnable onClosed;
   private final TokenBucket publishBucket;
   /** Channel to the token of its current subscription (a re-register after an unregister gets a new one). */
@@ -78,12 +79,14 @@ public final class Session implements Subscriber, ClientSocket.Events {
     this.permissions = services.permissions();
     this.limits = services.limits();
     this.features = new ChannelFeatures(this, services);
+    this.events = new SessionEvents(services.events(), principal.user(), clientId);
     this.onClosed = onClosed;
     this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
   }
 
   /** Starts reading the socket. */
   public void start() {
+    events.connected();
     socket.start(this);
   }
 
@@ -218,6 +221,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
         return; // closed, or unregistered (and maybe registered again) meanwhile
       }
       if (ar.succeeded()) {
+        events.subscribed(channel);
         features.subscribed(frame);
       } else {
         subscriptions.remove(channel);
@@ -313,6 +317,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
       metrics.subscriptionsChanged(-1);
       hub.unsubscribe(channel, this);
       features.unsubscribed(channel);
+      events.unsubscribed(channel);
     }
   }
 
@@ -426,6 +431,8 @@ public final class Session implements Subscriber, ClientSocket.Events {
     onClosed.run();
     metrics.connectionClosed(closedWith);
     Short code = socket.closeCode();
+    // no close code (the connection dropped): 1006, as the WebSocket API reports it
+    events.disconnected(code != null ? code : closedWith != null ? closedWith.code() : 1006, socket.closeReason());
     DISCONNECT_LOG.atInfo().setMessage("disconnect")
       .addKeyValue("user", principal.user())
       .addKeyValue("remote", socket.remoteAddress())
