@@ -195,7 +195,7 @@ public final class WebhookSender implements Consumer<GatewayEvent> {
   /**
    * Sends what is queued without waiting for batches to fill, and completes when the queue is empty
    * and no request is in flight, or after {@code waitMs}; failed batches are not tried again. What
-   * is still queued then is dropped (counted as {@code stopped}). Closes the HTTP client.
+   * is still queued or in flight then is dropped (counted as {@code stopped}). Closes the HTTP client.
    */
   public Future<Void> stop(long waitMs) {
     Promise<Void> done = Promise.promise();
