@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Emits {@code channel.occupied} and {@code channel.vacated}, once per transition across the
@@ -36,6 +37,8 @@ public final class ChannelOccupancy implements NodeChannelListener, ClusterMembe
   private static final Logger LOG = LoggerFactory.getLogger(ChannelOccupancy.class);
   /** Wait before a failed change is tried again. */
   static final long RETRY_MS = 1000;
+  /** Failed calls are logged at most once per this period. */
+  static final long WARN_PERIOD_MS = 10_000;
   /** Wait after a merge before channels are claimed again (Hazelcast merges the data meanwhile). */
   static final long REANNOUNCE_DELAY_MS = 2000;
   /** Departed node ids kept to recognise one that comes back after a partition. */
@@ -68,6 +71,8 @@ public final class ChannelOccupancy implements NodeChannelListener, ClusterMembe
   private final Map<String, State> channels = new ConcurrentHashMap<>();
   private final Set<String> departed = new LinkedHashSet<>();
   private volatile boolean stopped;
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_PERIOD_MS * 1_000_000);
 
   public ChannelOccupancy(Vertx vertx, OccupancyStore store, Announcer announcer) {
     this.vertx = vertx;
@@ -117,11 +122,16 @@ public final class ChannelOccupancy implements NodeChannelListener, ClusterMembe
     if (op == null) {
       return;
     }
-    Future<Boolean> call = switch (op) {
-      case CLAIM -> store.claim(channel);
-      case RELEASE -> store.release(channel);
-      case RECLAIM -> store.reclaim(channel);
-    };
+    Future<Boolean> call;
+    try {
+      call = switch (op) {
+        case CLAIM -> store.claim(channel);
+        case RELEASE -> store.release(channel);
+        case RECLAIM -> store.reclaim(channel);
+      };
+    } catch (RuntimeException e) {
+      call = Future.failedFuture(e); // never into the hub's loop
+    }
     call.onComplete(ar -> {
       boolean announced = ar.succeeded() && ar.result();
       if (announced) {
@@ -132,8 +142,7 @@ public final class ChannelOccupancy implements NodeChannelListener, ClusterMembe
         }
       }
       if (ar.failed()) {
-        LOG.warn("channel {}: occupancy {} failed, retrying in {} ms: {}", channel, op, RETRY_MS,
-          ar.cause().toString());
+        warnFailure(channel, op, ar.cause());
         if (!stopped) {
           vertx.setTimer(RETRY_MS, id -> done(channel, op, false, false));
           return;
@@ -141,6 +150,18 @@ public final class ChannelOccupancy implements NodeChannelListener, ClusterMembe
       }
       done(channel, op, ar.succeeded(), announced);
     });
+  }
+
+  /** Logs a failed call, at most once per {@link #WARN_PERIOD_MS} (a cluster that is down fails every channel). */
+  private void warnFailure(String channel, Op op, Throwable cause) {
+    long failed = failures.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastWarnNanos.get();
+    if (now - last >= WARN_PERIOD_MS * 1_000_000 && lastWarnNanos.compareAndSet(last, now)) {
+      failures.addAndGet(-failed);
+      LOG.warn("{} occupancy change(s) failed, each retried every {} ms; latest: {} of channel {}: {}", failed,
+        RETRY_MS, op, channel, cause.toString());
+    }
   }
 
   private void done(String channel, Op op, boolean applied, boolean announced) {

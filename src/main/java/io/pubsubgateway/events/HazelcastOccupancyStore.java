@@ -49,17 +49,26 @@ public final class HazelcastOccupancyStore implements OccupancyStore {
 
   @Override
   public Future<Boolean> claim(String channel) {
-    return Future.fromCompletionStage(map.submitToKey(channel, new Claim(node)), vertx.getOrCreateContext());
+    return submit(channel, new Claim(node));
   }
 
   @Override
   public Future<Boolean> release(String channel) {
-    return Future.fromCompletionStage(map.submitToKey(channel, new Release(node)), vertx.getOrCreateContext());
+    return submit(channel, new Release(node));
   }
 
   @Override
   public Future<Boolean> reclaim(String channel) {
-    return Future.fromCompletionStage(map.submitToKey(channel, new Reclaim(node)), vertx.getOrCreateContext());
+    return submit(channel, new Reclaim(node));
+  }
+
+  /** The processor's answer; a call Hazelcast refuses at once (instance not active) is a failed future. */
+  private Future<Boolean> submit(String channel, EntryProcessor<String, TreeSet<String>, Boolean> processor) {
+    try {
+      return Future.fromCompletionStage(map.submitToKey(channel, processor), vertx.getOrCreateContext());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   @Override

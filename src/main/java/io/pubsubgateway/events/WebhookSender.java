@@ -60,6 +60,7 @@ public final class WebhookSender implements Consumer<GatewayEvent> {
   private boolean inFlight;
   private long batchTimer = -1;
   private Promise<Void> stopping;
+  private boolean closed;
 
   /** Creates the sender on a context of its own. */
   public WebhookSender(Vertx vertx, WebhookConfig config, GatewayMetrics metrics) {
@@ -133,6 +134,10 @@ public final class WebhookSender implements Consumer<GatewayEvent> {
   }
 
   private void attempt(Buffer body, int events, int attempt) {
+    if (closed) {
+      metrics.webhookDropped("stopped", events); // a retry due after the stop
+      return;
+    }
     String timestamp = Long.toString(System.currentTimeMillis());
     client.postAbs(config.url())
       .timeout(config.timeoutMs())
@@ -210,6 +215,7 @@ public final class WebhookSender implements Consumer<GatewayEvent> {
           metrics.webhookDropped("stopped", left.size());
           LOG.warn("webhook {}: {} queued event(s) dropped at shutdown", config.url(), left.size());
         }
+        closed = true;
         client.close();
         done.complete();
       });
