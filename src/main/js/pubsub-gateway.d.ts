@@ -25,7 +25,11 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 export interface ConnectOptions {
   /** Node URLs (`ws://host:port/ws` or `wss://`), tried round-robin: a lost or failed connection moves to the next. */
   urls: string | string[];
-  /** Called before every connection attempt (token refresh); sent as `?token=`. */
+  /**
+   * Called before every connection attempt (sent as `?token=`) and, on an open connection, at 80–90 % of the
+   * current token's lifetime (read from its `exp`/`iat`): the new token is sent in a `refresh` frame, without
+   * reconnecting.
+   */
   getToken?: () => string | Promise<string>;
   /** A fixed token, when there is no `getToken`. Without either, connects anonymously. */
   token?: string;
@@ -106,7 +110,10 @@ export interface SubscribeOptions {
    * missed messages were recovered (false: reload the state another way, e.g. `history()`).
    */
   onSubscribed?: (info: SubscribedInfo) => void;
-  /** A re-subscription after a reconnect was refused (e.g. `access_denied`): the subscription has ended. */
+  /**
+   * The subscription has ended: a re-subscription after a reconnect was refused (e.g. `access_denied`), or the
+   * gateway ended it because a refreshed token no longer allows it (`access_denied`).
+   */
   onError?: (error: GatewayError) => void;
 }
 
@@ -187,6 +194,12 @@ export declare class GatewayClient {
   send(address: string, body: Json, options?: SendOptions): Promise<Json>;
   history(channel: string, options?: { limit?: number }): Promise<HistoryAnswer>;
   presence(channel: string): Promise<PresenceEntry[]>;
+  /**
+   * Refreshes the token of the open connection now, with a token from `getToken()`, without reconnecting.
+   * Resolves with the new `exp` (epoch seconds, null without one); rejects with `invalid_token` (the old token
+   * stays in force), `rate_limited`, `timeout` or `disconnected`.
+   */
+  refreshToken(): Promise<{ exp: number | null }>;
   /** Closes for good (1000); resolves once the socket closed (at most 1 s). */
   close(): Promise<void>;
 }
@@ -199,6 +212,25 @@ export declare function connect(options: ConnectOptions): GatewayClient;
  * quorum lost, ...) reconnect to the next URL with backoff.
  */
 export declare function isTerminalCloseCode(code: number): boolean;
+
+export declare const REFRESH_MIN_FRACTION: number;
+export declare const REFRESH_MAX_FRACTION: number;
+export declare const REFRESH_MAX_RETRIES: number;
+
+/** A token's lifetime (epoch seconds). */
+export interface TokenLifetime {
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** The lifetime from a JWT's payload (not verified); null without a numeric `exp` or for an unreadable token. */
+export declare function tokenLifetime(token: string, nowMs?: number): TokenLifetime | null;
+
+/** Milliseconds until the refresh: at 80–90 % of the lifetime, at the earliest a tenth of it from now. */
+export declare function refreshDelay(lifetime: TokenLifetime, nowMs: number, random?: () => number): number;
+
+/** Milliseconds until retry `attempt` of a failed refresh (1 s doubling to 30 s, within half the time left), or -1. */
+export declare function refreshRetryDelay(attempt: number, lifetime: TokenLifetime | null, nowMs: number): number;
 
 /** Full-jitter backoff: uniformly random in [0, min(maxMs, minMs * 2^(attempt-1))]. */
 export declare function backoffDelay(attempt: number, minMs: number, maxMs: number, random?: () => number): number;

@@ -2,7 +2,8 @@
  * JavaScript client of pubsub-gateway (ES module, no dependencies): subscribe, publish,
  * request/reply, history and presence over one WebSocket, with reconnect (exponential backoff,
  * full jitter, round-robin over the node URLs), re-subscription with recovery of missed messages,
- * and a fresh token from `getToken()` before every connection attempt.
+ * a fresh token from `getToken()` before every connection attempt, and on an open connection a
+ * refresh of the token (`{"type":"refresh"}`) ahead of its expiry, without reconnecting.
  *
  * Runs in browsers (global WebSocket) and in Node (pass `WebSocket` from the `ws` package).
  * The frames are those of the protocol reference (src/docs/protocol.md); the Java SDK
@@ -63,6 +64,69 @@ export function isTerminalCloseCode(code) {
 export function backoffDelay(attempt, minMs, maxMs, random = Math.random) {
   const cap = Math.min(maxMs, minMs * 2 ** Math.min(attempt - 1, 30));
   return Math.round(random() * cap);
+}
+
+/** A token is refreshed at a random point between these fractions of its lifetime (`iat` to `exp`). */
+export const REFRESH_MIN_FRACTION = 0.8;
+export const REFRESH_MAX_FRACTION = 0.9;
+/** Consecutive failed refreshes retried on the same connection (then the token expires: 4001, reconnect). */
+export const REFRESH_MAX_RETRIES = 5;
+
+/**
+ * The lifetime of a JWT, `{issuedAt, expiresAt}` in epoch seconds, read from its payload without
+ * verifying it (the gateway verifies); `issuedAt` is `iat`, or `nowMs` when it has none. Null when
+ * the token has no numeric `exp` or is not a readable JWT: it is then never refreshed.
+ */
+export function tokenLifetime(token, nowMs = Date.now()) {
+  const parts = typeof token === 'string' ? token.split('.') : [];
+  if (parts.length !== 3) {
+    return null;
+  }
+  try {
+    const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    return lifetimeOf(payload?.exp, payload?.iat, nowMs);
+  } catch {
+    return null;
+  }
+}
+
+function lifetimeOf(exp, iat, nowMs) {
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    return null;
+  }
+  const issuedAt = typeof iat === 'number' && Number.isFinite(iat) ? iat : Math.floor(nowMs / 1000);
+  return { issuedAt: Math.min(issuedAt, exp), expiresAt: exp };
+}
+
+/**
+ * Milliseconds from `nowMs` until the refresh of a token of `lifetime`: at
+ * `REFRESH_MIN_FRACTION + random() × (REFRESH_MAX_FRACTION - REFRESH_MIN_FRACTION)` of its lifetime
+ * (jitter: clients of one issuer do not refresh in step), at the earliest a tenth of the lifetime
+ * from now (a clock ahead of the issuer's does not refresh in a loop).
+ */
+export function refreshDelay(lifetime, nowMs, random = Math.random) {
+  const lifetimeMs = Math.max(1, (lifetime.expiresAt - lifetime.issuedAt) * 1000);
+  const fraction = REFRESH_MIN_FRACTION + random() * (REFRESH_MAX_FRACTION - REFRESH_MIN_FRACTION);
+  const at = lifetime.issuedAt * 1000 + Math.round(lifetimeMs * fraction);
+  return Math.max(Math.max(1, Math.floor(lifetimeMs / 10)), at - nowMs);
+}
+
+/**
+ * Milliseconds until retry `attempt` (1 for the first) after a refused or failed refresh, or -1
+ * when none is left: 1 s doubling up to 30 s, and while the token has time left at most half of it.
+ */
+export function refreshRetryDelay(attempt, lifetime, nowMs) {
+  if (attempt > REFRESH_MAX_RETRIES) {
+    return -1;
+  }
+  let delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 20));
+  const left = lifetime ? lifetime.expiresAt * 1000 - nowMs : 0;
+  if (left > 0) {
+    delay = Math.min(delay, Math.floor(left / 2));
+  }
+  return Math.max(1, delay);
 }
 
 /** Creates a client and starts connecting; see {@link GatewayClient}. */
@@ -235,9 +299,13 @@ export class Subscription {
 
 /** One open WebSocket: its request ids, liveness, and what it answers. */
 class Connection {
-  constructor(ws, url) {
+  constructor(ws, url, token) {
     this.ws = ws;
     this.url = url;
+    /** The lifetime of the token in force on this connection (null: never refreshed). */
+    this.lifetime = tokenLifetime(token);
+    this.refreshTimer = null;
+    this.refreshFailures = 0;
     this.nextId = 0;
     /** id -> {resolve, reject, timer} */
     this.pending = new Map();
@@ -515,6 +583,21 @@ export class GatewayClient {
     return this.#request({ type: 'presence', address: channel }).then((answer) => answer.body.clients);
   }
 
+  /**
+   * Refreshes the token of the open connection now, with a token from `getToken()`, without
+   * reconnecting (the client also does this by itself at 80–90 % of each token's lifetime).
+   * Resolves with `{exp}` (epoch seconds, or null for a token without expiry) on the gateway's ack;
+   * rejects with `invalid_token` (the old token stays in force), `rate_limited`, `timeout` or
+   * `disconnected`.
+   */
+  refreshToken() {
+    const conn = this.#writable();
+    if (conn instanceof Error) {
+      return Promise.reject(conn);
+    }
+    return this.#refresh(conn);
+  }
+
   /** Closes the connection (1000) for good. Resolves once the socket is closed (at most 1 s). */
   close() {
     const conn = this.#conn;
@@ -616,7 +699,7 @@ export class GatewayClient {
         ws.close(1000, 'client closed');
         return;
       }
-      conn = new Connection(ws, url);
+      conn = new Connection(ws, url, token);
       this.#handleOpen(conn);
     });
     ws.addEventListener('message', (event) => {
@@ -642,6 +725,7 @@ export class GatewayClient {
       // the handshake failed; the ws package names the HTTP status, browsers cannot
       const status = /Unexpected server response: (\d+)/.exec(failure ?? '');
       const code = status ? Number(status[1]) : event.code || 1006;
+      // 429 (the user is at limits.maxConnectionsPerUser on that node) and 503 are retried with backoff
       if (code === 401 || code === 403) {
         this.#terminate('auth_rejected', `token rejected by ${url} (HTTP ${code})`, url, code);
       } else {
@@ -665,7 +749,53 @@ export class GatewayClient {
     for (const state of this.#channels.values()) {
       this.#register(conn, state);
     }
+    this.#scheduleRefresh(conn, null);
     this.#readyResolve();
+  }
+
+  /** Arms the connection's next refresh: after `delayMs`, or at 80–90 % of its token's lifetime. */
+  #scheduleRefresh(conn, delayMs) {
+    clearTimeout(conn.refreshTimer);
+    conn.refreshTimer = null;
+    if (!conn.lifetime || this.#conn !== conn) {
+      return;
+    }
+    const delay = delayMs ?? refreshDelay(conn.lifetime, Date.now(), this.#random);
+    conn.refreshTimer = setTimeout(() => {
+      conn.refreshTimer = null;
+      if (this.#conn !== conn) {
+        return;
+      }
+      this.#refresh(conn).catch((err) => {
+        if (this.#conn !== conn) {
+          return;
+        }
+        this.#emitError(err);
+        const retry = refreshRetryDelay(++conn.refreshFailures, conn.lifetime, Date.now());
+        if (retry >= 0 && !conn.refreshTimer) {
+          this.#scheduleRefresh(conn, retry);
+        }
+      });
+    }, Math.max(1, delay));
+  }
+
+  /** Sends `{"type":"refresh","token":T}` with a token from getToken(); the ack schedules the next one. */
+  async #refresh(conn) {
+    if (!this.#getToken) {
+      throw new GatewayError('invalid_token', 'no getToken or token option to refresh with');
+    }
+    const token = await this.#getToken();
+    if (this.#conn !== conn) {
+      throw new GatewayError('disconnected', `connection to ${conn.url} lost`);
+    }
+    const ack = await conn.request({ type: 'refresh', token }, this.#opts.requestTimeoutMs);
+    if (this.#conn === conn) {
+      const fromToken = tokenLifetime(token);
+      conn.lifetime = ack.exp != null ? lifetimeOf(ack.exp, fromToken?.issuedAt, Date.now()) : fromToken;
+      conn.refreshFailures = 0;
+      this.#scheduleRefresh(conn, null);
+    }
+    return { exp: ack.exp ?? null };
   }
 
   /** A silent connection: drop it without waiting for a close handshake that may never come. */
@@ -796,6 +926,11 @@ export class GatewayClient {
       }
       return; // otherwise a registration is under way, or the channel is no longer wanted
     }
+    if (code === 'access_denied' && frame.id == null && typeof address === 'string' && !reply
+      && this.#channels.has(address)) {
+      this.#endChannel(address, error); // a refreshed token no longer allows it: the gateway ended it
+      return;
+    }
     if (reply) {
       this.#reply(address, null, error);
       return;
@@ -804,6 +939,23 @@ export class GatewayClient {
       return; // the gateway's answer to a send that timed out here
     }
     this.#emitError(error);
+  }
+
+  /** The gateway ended a subscription for good: its subscriptions end with `error` (onError, else 'error'). */
+  #endChannel(channel, error) {
+    const state = this.#channels.get(channel);
+    this.#channels.delete(channel);
+    clearTimeout(state.resyncTimer);
+    for (const sub of state.subs) {
+      sub.active = false;
+      if (!this.#settle(sub, error)) {
+        if (typeof sub.options.onError === 'function') {
+          callEach([sub.options.onError], error, (e) => this.#emitError(e));
+        } else {
+          this.#emitError(error);
+        }
+      }
+    }
   }
 
   #reply(replyAddress, body, error) {
@@ -891,6 +1043,7 @@ export class GatewayClient {
     }
     this.#conn = null;
     clearInterval(conn.pingTimer);
+    clearTimeout(conn.refreshTimer);
     const lost = new GatewayError('disconnected', `connection to ${conn.url} lost`);
     conn.failPending(lost);
     for (const [address, r] of [...this.#replies]) {
@@ -938,6 +1091,7 @@ export class GatewayClient {
     if (conn) {
       this.#conn = null;
       clearInterval(conn.pingTimer);
+      clearTimeout(conn.refreshTimer);
       conn.failPending(new GatewayError('closed', reason));
     }
     for (const address of [...this.#replies.keys()]) {

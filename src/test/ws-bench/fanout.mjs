@@ -58,6 +58,7 @@ const log = (...a) => process.stderr.write(`[ws-bench] ${a.join(' ')}\n`);
 const S_KEY = Buffer.from('"s":');
 const T_KEY = Buffer.from('"t":');
 const R_KEY = Buffer.from('"r":');
+const PING = '{"type":"ping"}';
 
 function number(buf, key) {
   let i = buf.indexOf(key);
@@ -115,6 +116,15 @@ async function worker(o) {
   };
   let closing = false;
   await Promise.all(mine.map((s, k) => new Promise((resolve, reject) => connect(s, k, resolve, reject))));
+  // the bridge's frames include a client ping: vertx-web's bridge closes a socket that sends none for 10 s; each
+  // socket pings every 5 s, the pings spread evenly over those 5 s (clients do not ping in step)
+  let nextPing = 0;
+  setInterval(() => {
+    for (let i = 0; i < Math.ceil(per.length / 100); i++) {
+      const ws = per[nextPing++ % per.length];
+      if (ws.readyState === WebSocket.OPEN) ws.send(PING);
+    }
+  }, 50);
   process.on('message', (m) => {
     if (m.cmd === 'reset') {
       trial = m.trial; unique = 0; duplicates = 0; last.fill(-1); hist = new Uint32Array(BUCKETS); warm.fill(0);
@@ -213,6 +223,7 @@ async function coordinator(o) {
   await new Promise((resolve, reject) => { pub.on('open', resolve); pub.on('error', reject); });
   const publish = (text) => pub.send(`{"type":"publish","address":"${o.channel}","body":${text}}`);
   pub.on('message', (d) => log('publisher got', String(d).slice(0, 200)));
+  const pinger = setInterval(() => pub.send(PING), 5000);
   // every subscriber receives before each trial (registrations are asynchronous; cut-off subscribers reconnect)
   async function warmUp() {
     for (let round = 0; ; round++) {
@@ -302,6 +313,7 @@ async function coordinator(o) {
     if (best && failed && (failed.offered - best.offered) / best.offered < 0.1) break;
   }
   const reconnects = (await Promise.all(workers.map((w) => w.call('count')))).reduce((a, c) => a + c.reconnects, 0);
+  clearInterval(pinger);
   pub.terminate();
   await Promise.all(workers.map((w) => { w.child.send({ cmd: 'exit' }); return new Promise((r) => w.child.on('exit', r)); }));
   const result = {

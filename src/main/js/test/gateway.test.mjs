@@ -152,20 +152,25 @@ describe('one gateway node', () => {
     await assert.rejects(c.subscribe('plain.x', () => {}), { code: 'closed' });
   });
 
-  test('an expired token (4001) reconnects with a fresh token and resubscribes', async () => {
+  test('a refresh the gateway refuses keeps the old token: 4001 at its expiry, then a reconnect with a fresh token', async () => {
     let calls = 0;
+    let c;
     const rec = new Recorder();
-    const c = rec.watch(client('expiring', ['*'], {
+    c = rec.watch(client('expiring', ['*'], {
       getToken: async () => {
         calls++;
         await sleep(5); // a token service answers later
+        if (c?.state === 'connected') {
+          // the automatic refresh on the live connection: a token of another user, refused (invalid_token)
+          return mintToken(ws.secret, { sub: 'someone-else', subscribe: ['*'], publish: ['*'] });
+        }
         return mintToken(ws.secret, { sub: 'expiring', subscribe: ['*'], publish: ['*'], ttlSeconds: calls === 1 ? 2 : 3600 });
       },
     }));
     await c.subscribe('plain.expiry', rec.onMessage);
     await until('closed with 4001', () => rec.states.some((s) => s.state === 'disconnected' && s.code === 4001), 10_000);
     await until('connected again', () => rec.stateNames().filter((s) => s === 'connected').length === 2);
-    assert.equal(calls, 2, 'getToken before each connection attempt');
+    assert.ok(rec.errors.some((e) => e.code === 'invalid_token'), `refusals reported: ${rec.errors.map((e) => e.code)}`);
     const pub = client('expiry-pub');
     await pub.ready;
     await until('resubscribed', async () => {
@@ -173,6 +178,44 @@ describe('one gateway node', () => {
       return rec.messages.length > 0;
     }, 10_000, 200);
     assert.equal(rec.messages[0].body, 'after');
+  });
+
+  test('3 s tokens are refreshed on the live connection: no reconnect across several expiries', async () => {
+    let calls = 0;
+    const rec = new Recorder();
+    const c = rec.watch(client('refreshing', ['*'], {
+      getToken: () => {
+        calls++;
+        return mintToken(ws.secret, { sub: 'refreshing', subscribe: ['plain.*'], publish: ['plain.*'], ttlSeconds: 3 });
+      },
+    }));
+    await c.subscribe('plain.refresh', rec.onMessage);
+    await sleep(7000); // more than two lifetimes
+    assert.deepEqual(rec.stateNames(), ['connecting', 'connected'], 'never disconnected');
+    assert.ok(calls >= 3, `a token per refresh: ${calls}`);
+    await c.publish('plain.refresh', 'still here');
+    await rec.received(1);
+    assert.deepEqual(rec.errors, []);
+    const { exp } = await c.refreshToken();
+    assert.ok(exp >= Math.floor(Date.now() / 1000) + 2, `exp ${exp}`);
+  });
+
+  test('a refreshed token without the right to a channel ends that subscription with access_denied', async () => {
+    let narrow = false;
+    const c = client('narrowed', ['*'], {
+      getToken: () => mintToken(ws.secret, { sub: 'narrowed', subscribe: narrow ? ['plain.*'] : ['*'], publish: ['*'] }),
+    });
+    const ended = [];
+    await c.subscribe('hist.narrowed', () => {}, { onError: (e) => ended.push([e.code, e.address]) });
+    const kept = new Recorder();
+    await c.subscribe('plain.narrowed', kept.onMessage);
+    narrow = true;
+    await c.refreshToken();
+    await until('ended', () => ended.length === 1);
+    assert.deepEqual(ended, [['access_denied', 'hist.narrowed']]);
+    await c.publish('plain.narrowed', 'kept');
+    await kept.received(1);
+    await assert.rejects(c.subscribe('hist.narrowed', () => {}), { code: 'access_denied' });
   });
 
   test('operator disconnects: 4004 reconnects, 4501 is terminal', async () => {

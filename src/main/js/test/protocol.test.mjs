@@ -5,7 +5,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
-import { backoffDelay, connect, isTerminalCloseCode } from '../pubsub-gateway.mjs';
+import {
+  backoffDelay, connect, isTerminalCloseCode, refreshDelay, refreshRetryDelay, tokenLifetime,
+} from '../pubsub-gateway.mjs';
 import { freePort, Recorder, sleep, until } from '../testkit.mjs';
 
 /** A ws server on loopback; `onFrame(frame, socket, fake)` answers each parsed client frame. */
@@ -421,6 +423,113 @@ describe('against a fake gateway', () => {
     assert.deepEqual(gw.sent('ping')[0], { type: 'ping' });
     assert.equal(rec.states.find((s) => s.state === 'disconnected').reason, 'no answer to pings');
     await until('connected again', () => gw.tokens.length === 2);
+  });
+
+  /** An unsigned JWT-shaped token of `user` (the fake does not verify) living `ttlS` seconds from now. */
+  function jwt(user, ttlS, n = 0) {
+    const now = Math.floor(Date.now() / 1000);
+    const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    return `${part({ alg: 'HS256' })}.${part({ sub: user, iat: now, exp: now + ttlS, n })}.sig`;
+  }
+
+  test('refresh: the exact frame at 80-90 % of the lifetime, the next one from the ack\'s exp, no reconnect', async () => {
+    const gw = await fake((frame, socket) => {
+      acking(frame, socket);
+      if (frame.type === 'refresh') {
+        send(socket, { type: 'ack', id: frame.id, exp: Math.floor(Date.now() / 1000) + 2 });
+      }
+    });
+    let n = 0;
+    const tokens = [];
+    const rec = new Recorder();
+    const c = rec.watch(client([gw.url], { getToken: () => { tokens.push(jwt('alice', 2, ++n)); return tokens.at(-1); } }));
+    await c.ready;
+    await until('first refresh', () => gw.sent('refresh').length === 1, 5000, 5);
+    const iatMs = tokenLifetime(tokens[0]).issuedAt * 1000;
+    const after = Date.now() - iatMs;
+    assert.ok(after >= 1600 - 10 && after < 1800 + 300, `refreshed ${after} ms after the iat of a 2 s token`);
+    assert.deepEqual(gw.sent('refresh')[0], { type: 'refresh', token: tokens[1], id: gw.sent('refresh')[0].id });
+    await until('second refresh', () => gw.sent('refresh').length === 2, 5000);
+    assert.equal(gw.handshakes, 1, 'never reconnected');
+    assert.deepEqual(rec.states.map((s) => s.state), ['connecting', 'connected']);
+    assert.deepEqual(await c.refreshToken(), { exp: Math.floor(Date.now() / 1000) + 2 });
+    assert.equal(gw.sent('refresh').length, 3);
+  });
+
+  test('refresh: invalid_token keeps the connection and is retried a bit later, each failure reported', async () => {
+    let refusals = 2;
+    const gw = await fake((frame, socket) => {
+      acking(frame, socket);
+      if (frame.type === 'refresh') {
+        if (refusals-- > 0) {
+          send(socket, { type: 'err', body: 'invalid_token', id: frame.id, message: 'invalid token: bad signature' });
+        } else {
+          send(socket, { type: 'ack', id: frame.id, exp: Math.floor(Date.now() / 1000) + 600 });
+        }
+      }
+    });
+    const errors = [];
+    let n = 0;
+    const c = client([gw.url], { getToken: () => jwt('alice', 2, ++n) });
+    c.on('error', (e) => errors.push(e.code));
+    await c.ready;
+    await until('three refreshes', () => gw.sent('refresh').length === 3, 8000);
+    assert.deepEqual(errors, ['invalid_token', 'invalid_token']);
+    assert.equal(gw.handshakes, 1);
+    await sleep(300);
+    assert.equal(gw.sent('refresh').length, 3, 'accepted: the next one is due in minutes');
+    await assert.rejects(() => client([gw.url], { token: 'x' }).refreshToken(), { code: 'disconnected' });
+  });
+
+  test('access_denied without id after a refresh ends the subscription (onError), others stay', async () => {
+    const gw = await fake((frame, socket) => {
+      acking(frame, socket);
+      if (frame.type === 'publish' && frame.body === 'narrow') {
+        send(socket, { type: 'err', body: 'access_denied', address: 'news.b', message: 'subscription ended' });
+      }
+    });
+    const c = client([gw.url]);
+    await c.ready;
+    const ended = [];
+    await c.subscribe('news.b', () => {}, { onError: (e) => ended.push([e.code, e.address]) });
+    const kept = new Recorder();
+    await c.subscribe('chat.a', kept.onMessage);
+    await c.publish('x', 'narrow');
+    await until('ended', () => ended.length === 1);
+    assert.deepEqual(ended, [['access_denied', 'news.b']]);
+    send(gw.sockets[0], { type: 'rec', address: 'chat.a', body: 1 });
+    await kept.received(1);
+  });
+
+  test('a handshake refused with HTTP 429 (user at its connection limit) is retried with backoff', async () => {
+    const gw = await fake();
+    gw.refuse(2, 429);
+    const r = new Recorder();
+    const c = r.watch(client([gw.url]));
+    await c.ready;
+    assert.equal(gw.handshakes, 3);
+    assert.deepEqual(r.states.map((s) => [s.state, s.code ?? null]), [
+      ['connecting', null], ['reconnecting', 429], ['connecting', null], ['reconnecting', 429], ['connecting', null], ['connected', null],
+    ]);
+  });
+
+  test('refresh schedule: lifetime from the payload, 80-90 %, a floor of a tenth, bounded retries', () => {
+    const now = 1_700_000_000_000;
+    const s = now / 1000;
+    const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    assert.deepEqual(tokenLifetime(`x.${part({ iat: s - 10, exp: s + 590, sub: '??>>ü' })}.y`, now), { issuedAt: s - 10, expiresAt: s + 590 });
+    assert.deepEqual(tokenLifetime(`x.${part({ exp: s + 60 })}.y`, now), { issuedAt: s, expiresAt: s + 60 });
+    for (const bad of ['', 'a.b', 'a.b.c.d', `x.${part({ iat: s })}.y`, `x.${part({ exp: 'soon' })}.y`, 'x.!!.y', null]) {
+      assert.equal(tokenLifetime(bad, now), null, String(bad));
+    }
+    const hour = { issuedAt: s, expiresAt: s + 3600 };
+    assert.equal(refreshDelay(hour, now, () => 0), 2_880_000);
+    assert.equal(refreshDelay(hour, now, () => 0.5), 3_060_000);
+    assert.equal(refreshDelay(hour, now + 1_000_000, () => 0), 1_880_000);
+    assert.equal(refreshDelay({ issuedAt: s, expiresAt: s + 60 }, now + 3_600_000, () => 0.5), 6000);
+    assert.deepEqual([1, 2, 5, 6].map((a) => refreshRetryDelay(a, hour, now)), [1000, 2000, 16_000, -1]);
+    assert.equal(refreshRetryDelay(3, { issuedAt: s, expiresAt: s + 3 }, now), 1500);
+    assert.equal(refreshRetryDelay(1, null, now), 1000);
   });
 
   test('backoff: full jitter under a doubling cap; terminal codes 4500-4999', () => {

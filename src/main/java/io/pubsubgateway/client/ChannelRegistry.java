@@ -214,6 +214,19 @@ final class ChannelRegistry {
     });
   }
 
+  /**
+   * The gateway ended the subscription of {@code channel} with {@code access_denied} (after a token
+   * refresh that no longer allows it): the channel is dropped with its subscriptions, and the error
+   * goes to the exception handler.
+   */
+  void handleEnded(String channel, GatewayException error) {
+    ChannelState state = channels.remove(channel);
+    if (state != null) {
+      state.subs.forEach(s -> s.ready.tryFail(error));
+      errors.handle(error);
+    }
+  }
+
   /** Hands a join/leave event to its channel's subscriptions. */
   void deliver(ChannelEvent event) {
     ChannelState state = event == null ? null : channels.get(event.channel());

@@ -39,6 +39,12 @@ final class Connection {
 
     /** {@code insufficient_state} for {@code channel}: the gateway ended that subscription. */
     void handleInsufficientState(String channel);
+
+    /**
+     * {@code access_denied} for {@code channel} without id: the gateway ended that subscription (a
+     * refreshed token no longer allows it).
+     */
+    void handleSubscriptionEnded(String channel, GatewayException error);
   }
 
   Connection(Vertx vertx, WebSocket ws, String url, Duration requestTimeout, Listener listener) {
@@ -62,13 +68,17 @@ final class Connection {
   }
 
   /**
-   * Sends {@code type} for {@code address} with a fresh id and the {@code fields} ({@code body},
-   * {@code headers}, {@code limit}; may be null). Completes with the gateway's answer frame, fails
+   * Sends {@code type} for {@code address} (none when null) with a fresh id and the {@code fields}
+   * ({@code body}, {@code headers}, {@code limit}, {@code token}; may be null). Completes with the gateway's answer frame, fails
    * with its {@code err} (code in {@link GatewayException#code()}) or {@code timeout}.
    */
   Future<JsonObject> request(FrameType type, String address, JsonObject fields) {
     String id = Long.toString(++nextId);
-    JsonObject frame = new JsonObject().put("type", type.wire()).put("address", address).put("id", id);
+    JsonObject frame = new JsonObject().put("type", type.wire());
+    if (address != null) {
+      frame.put("address", address);
+    }
+    frame.put("id", id);
     if (fields != null) {
       frame.mergeIn(fields);
     }
@@ -118,6 +128,8 @@ final class Connection {
           p.tryFail(error);
         } else if (ErrorCode.INSUFFICIENT_STATE.code().equals(frame.getValue("body")) && frame.getValue("address") instanceof String channel) {
           listener.handleInsufficientState(channel);
+        } else if (ErrorCode.ACCESS_DENIED.code().equals(frame.getValue("body")) && frame.getValue("address") instanceof String channel) {
+          listener.handleSubscriptionEnded(channel, error);
         } else {
           listener.handleUnsolicitedError(error);
         }

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
 /**
  * Java client of pubsub-gateway: subscribe and publish without WebSocket code, with reconnect
  * (exponential backoff with jitter, round-robin over the node URLs so a dead node is skipped),
- * automatic re-subscription, and token refresh through the supplier at every (re)connect. On
+ * automatic re-subscription, and token refresh through the supplier at every (re)connect and, on an
+ * open connection, ahead of the token's expiry without reconnecting ({@link TokenRefresher}). On
  * channels with history it tracks the stream position of each subscribed channel, so that a
  * re-subscription after a reconnect (to any node) recovers the messages missed meanwhile, in order
  * and without duplicates ({@link Subscription#recovered()} says whether it got all of them); a
@@ -39,7 +40,8 @@ import java.util.function.Supplier;
  * Vert.x application ({@link #create(Vertx, GatewayClientOptions)}). Methods are thread-safe;
  * handlers run on the client's event loop. Other close codes (1001 node shutting down, 4004, 4005
  * cluster quorum lost...) and failed handshakes (HTTP 503: node isolated, stopping or full) lead to
- * a reconnect to the next URL after the policy's delay. A refused token (HTTP 401/403), a refused
+ * a reconnect to the next URL after the policy's delay, and so does HTTP 429 (the user is at
+ * {@code limits.maxConnectionsPerUser} on that node). A refused token (HTTP 401/403), a refused
  * server certificate ({@code wss://}: untrusted, or not for the URL's host) or a terminal close
  * code (4500-4999) stops reconnecting and reports {@link ClientState#CLOSED} with the reason.
  */
@@ -52,6 +54,9 @@ public final class GatewayClient {
   private final WebSocketClient wsClient;
   private final Random random = new Random();
   private final ChannelRegistry channels;
+  private final TokenRefresher refresher;
+  /** The token of the connection attempt under way. */
+  private String attemptToken;
   private volatile Handler<StateChange> stateHandler = s -> { };
   private volatile Handler<Throwable> exceptionHandler = e -> { };
   private volatile ClientState state;
@@ -73,6 +78,8 @@ public final class GatewayClient {
     this.wsClient = vertx.createWebSocketClient(options.toWebSocketClientOptions());
     this.channels = new ChannelRegistry(vertx, options.getReconnectPolicy(), () -> connection,
       err -> exceptionHandler.handle(err), this::unsubscribe);
+    this.refresher = new TokenRefresher(vertx, this::token, System::currentTimeMillis, random,
+      err -> exceptionHandler.handle(err));
   }
 
   /** A client with its own Vert.x instance, closed by {@link #close()}. */
@@ -209,6 +216,16 @@ public final class GatewayClient {
     return done.future();
   }
 
+  /**
+   * Refreshes the token of the open connection now, with a token from the supplier, without
+   * reconnecting (the client also does this by itself at 80–90 % of each token's lifetime). Completes
+   * on the gateway's ack; fails with {@code invalid_token} (the old token stays in force),
+   * {@code rate_limited}, {@code timeout} or {@code disconnected}.
+   */
+  public Future<Void> refreshToken() {
+    return onLoop(refresher::refresh);
+  }
+
   /** The current state (null before {@link #connect()}). */
   public ClientState state() {
     return state;
@@ -240,7 +257,10 @@ public final class GatewayClient {
     }
     URI uri = urls.get(urlIndex % urls.size());
     setState(ClientState.CONNECTING, uri.toString(), -1, null);
-    token().compose(token -> wsClient.connect(connectOptions(uri, token))).onComplete(ar -> {
+    token().compose(token -> {
+      attemptToken = token;
+      return wsClient.connect(connectOptions(uri, token));
+    }).onComplete(ar -> {
       if (closed) {
         if (ar.succeeded()) {
           ar.result().close();
@@ -316,6 +336,11 @@ public final class GatewayClient {
       public void handleInsufficientState(String channel) {
         channels.handleInsufficientState(channel);
       }
+
+      @Override
+      public void handleSubscriptionEnded(String channel, GatewayException error) {
+        channels.handleEnded(channel, error);
+      }
     });
     connection = c;
     ws.closeHandler(v -> handleClosed(c, ws.closeStatusCode() == null ? 1006 : ws.closeStatusCode(), ws.closeReason()));
@@ -330,6 +355,7 @@ public final class GatewayClient {
     });
     setState(ClientState.CONNECTED, url, -1, null);
     channels.connected(c);
+    refresher.connected(c, attemptToken);
     if (connectPromise != null) {
       connectPromise.tryComplete();
     }
@@ -341,6 +367,7 @@ public final class GatewayClient {
     }
     connection = null;
     vertx.cancelTimer(pingTimer);
+    refresher.disconnected();
     c.failPending(new GatewayException(GatewayException.DISCONNECTED, "connection to " + c.url() + " lost"));
     channels.disconnected();
     if (closed) {
@@ -376,6 +403,7 @@ public final class GatewayClient {
       vertx.cancelTimer(retryTimer);
     }
     vertx.cancelTimer(pingTimer);
+    refresher.disconnected();
     GatewayException error = new GatewayException(errorCode, reason);
     setState(ClientState.CLOSED, url, code, reason); // before the futures fail: their listeners may read it
     if (connectPromise != null) {

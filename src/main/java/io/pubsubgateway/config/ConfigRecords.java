@@ -7,6 +7,7 @@ import static io.pubsubgateway.config.ConfigSchema.DEMO_ENABLED;
 import static io.pubsubgateway.config.ConfigSchema.LIMITS_IDLE_TIMEOUT_SECONDS;
 import static io.pubsubgateway.config.ConfigSchema.LIMITS_MAX_CHANNEL_LENGTH;
 import static io.pubsubgateway.config.ConfigSchema.LIMITS_MAX_CONNECTIONS;
+import static io.pubsubgateway.config.ConfigSchema.LIMITS_MAX_CONNECTIONS_PER_USER;
 import static io.pubsubgateway.config.ConfigSchema.LIMITS_MAX_FRAME_BYTES;
 import static io.pubsubgateway.config.ConfigSchema.LIMITS_MAX_SUBSCRIPTIONS_PER_CONNECTION;
 import static io.pubsubgateway.config.ConfigSchema.LIMITS_OUTBOUND_QUEUE_BYTES;
@@ -33,7 +34,7 @@ final class ConfigRecords {
       v.get(LIMITS_MAX_SUBSCRIPTIONS_PER_CONNECTION), v.get(LIMITS_MAX_CONNECTIONS),
       v.get(LIMITS_PUBLISH_PER_SECOND), v.get(LIMITS_IDLE_TIMEOUT_SECONDS),
       v.get(LIMITS_OUTBOUND_QUEUE_BYTES), v.get(LIMITS_MAX_CHANNEL_LENGTH),
-      v.get(LIMITS_REPLY_TIMEOUT_MS), v.get(LIMITS_SLOW_CONSUMER_GRACE_MS));
+      v.get(LIMITS_REPLY_TIMEOUT_MS), v.get(LIMITS_SLOW_CONSUMER_GRACE_MS), v.get(LIMITS_MAX_CONNECTIONS_PER_USER));
     String path = http.path();
     return new GatewayConfig(http, auth, cluster, limits, ChannelsSection.parse(v.get(CHANNELS)),
       EndpointSections.api(v, path), EndpointSections.metrics(v, path), logging(v), EndpointSections.sockjs(v, path),

@@ -97,6 +97,8 @@ public final class ConfigSchema {
     LimitsConfig.DEFAULT_REPLY_TIMEOUT_MS, 100, 600_000);
   public static final Key<Integer> LIMITS_SLOW_CONSUMER_GRACE_MS = integer("limits.slowConsumerGraceMs",
     LimitsConfig.DEFAULT_SLOW_CONSUMER_GRACE_MS, 0, 600_000);
+  public static final Key<Integer> LIMITS_MAX_CONNECTIONS_PER_USER = integer("limits.maxConnectionsPerUser",
+    LimitsConfig.DEFAULT_MAX_CONNECTIONS_PER_USER, 0, 10_000_000);
   public static final Key<Boolean> SOCKJS_ENABLED = bool("sockjs.enabled", SockJsConfig.DEFAULT_ENABLED);
   public static final Key<String> SOCKJS_PATH = str("sockjs.path", SockJsConfig.DEFAULT_PATH);
   public static final Key<Boolean> DEMO_ENABLED = bool("demo.enabled", GatewayConfig.DEFAULT_DEMO);

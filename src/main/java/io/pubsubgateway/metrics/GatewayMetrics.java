@@ -146,6 +146,12 @@ public final class GatewayMetrics {
       .register(registry).increment();
   }
 
+  /** A {@code refresh} frame was answered; {@code result}: accepted, invalid_token or rate_limited. */
+  public void tokenRefresh(String result) {
+    Counter.builder("pubsub.gateway.token.refreshes").tag("result", result)
+      .description("Token refreshes on open connections, by result").register(registry).increment();
+  }
+
   public void subscriptionsChanged(int delta) {
     subscriptions.addAndGet(delta);
   }

@@ -217,7 +217,7 @@ public final class GatewayNode {
     HistoryStore history = hz != null ? new HazelcastHistoryStore(vertx, hz) : new MemoryHistoryStore();
     history.start();
     PresenceManager presence = hz != null ? new HazelcastPresenceManager(vertx, hz) : new MemoryPresenceManager();
-    NodeState state = new NodeState(config.limits().maxConnections());
+    NodeState state = new NodeState(config.limits().maxConnections(), config.limits().maxConnectionsPerUser());
     ClusterMembership membership = hz != null ? new ClusterMembership(hz) : null;
     ClusterQuorum quorum = membership == null || config.cluster().minMembers() <= 1 ? ClusterQuorum.none()
       : new ClusterQuorum(config.cluster().minMembers(), membership::dataMembers,

@@ -4,6 +4,7 @@ import io.pubsubgateway.api.NodeStatus;
 import io.pubsubgateway.protocol.CloseCode;
 import io.pubsubgateway.transport.ConnectionGate;
 import io.pubsubgateway.transport.ServerLoop;
+import io.pubsubgateway.transport.UserConnections;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class NodeState implements ConnectionGate, NodeStatus {
   private final AtomicInteger connections = new AtomicInteger();
   private final int maxConnections;
+  private final UserConnections users;
   private final List<ServerLoop> loops = new CopyOnWriteArrayList<>();
   private volatile boolean shuttingDown;
   private volatile boolean started;
@@ -27,7 +29,13 @@ public final class NodeState implements ConnectionGate, NodeStatus {
   private volatile String isolated;
 
   public NodeState(int maxConnections) {
+    this(maxConnections, 0);
+  }
+
+  /** @param maxConnectionsPerUser {@code limits.maxConnectionsPerUser}, 0 = unlimited */
+  public NodeState(int maxConnections, int maxConnectionsPerUser) {
     this.maxConnections = maxConnections;
+    this.users = new UserConnections(maxConnectionsPerUser);
   }
 
   @Override
@@ -46,6 +54,21 @@ public final class NodeState implements ConnectionGate, NodeStatus {
   @Override
   public void release() {
     connections.decrementAndGet();
+  }
+
+  @Override
+  public boolean tryReserveUser(String user) {
+    return users.tryAcquire(user);
+  }
+
+  @Override
+  public void releaseUser(String user) {
+    users.release(user);
+  }
+
+  @Override
+  public boolean userAtLimit(String user) {
+    return users.atLimit(user);
   }
 
   /** Open WebSocket connections on this node. */

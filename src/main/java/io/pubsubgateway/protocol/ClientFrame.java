@@ -6,8 +6,9 @@ import io.vertx.core.json.JsonObject;
  * A decoded client frame.
  *
  * @param type    the frame type
- * @param address the channel ({@code null} for ping)
- * @param body    the JSON body of a publish (any JSON value, possibly null)
+ * @param address the channel ({@code null} for ping and refresh)
+ * @param body    the JSON body of a publish (any JSON value, possibly null); the token (a non-empty
+ *                string) of a refresh
  * @param headers string headers (never null; empty when absent)
  * @param id      optional request id (extension): when present the gateway answers with an
  *                {@code ack} or an {@code err} carrying the same id

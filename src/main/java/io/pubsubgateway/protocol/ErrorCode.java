@@ -29,7 +29,12 @@ public enum ErrorCode {
    * history, a new epoch, a merge after a network split). Subscribe again with {@code since.offset},
    * {@code since.epoch} and {@code since.mid}: the ack's {@code recovered} says whether nothing was lost.
    */
-  INSUFFICIENT_STATE("insufficient_state");
+  INSUFFICIENT_STATE("insufficient_state"),
+  /**
+   * Extension: a {@code refresh} was refused (missing, malformed, badly signed or expired token,
+   * another {@code sub}, or an anonymous connection); the connection keeps its current token.
+   */
+  INVALID_TOKEN("invalid_token");
 
   private final String code;
 

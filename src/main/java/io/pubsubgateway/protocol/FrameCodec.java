@@ -74,6 +74,14 @@ public final class FrameCodec {
     if (type == FrameType.PING) {
       return new ClientFrame(type, null, null, new JsonObject(), id);
     }
+    if (type == FrameType.REFRESH) {
+      Object token = json.getValue("token");
+      if (!(token instanceof String t) || t.isEmpty()) {
+        throw new ProtocolException(ErrorCode.INVALID_TOKEN, token == null ? "token is missing"
+          : "token must be a non-empty string", null, id);
+      }
+      return new ClientFrame(type, null, t, new JsonObject(), id);
+    }
     Object addressValue = json.getValue("address");
     if (addressValue == null) {
       throw new ProtocolException(ErrorCode.MISSING_ADDRESS, "address is missing", null, id);

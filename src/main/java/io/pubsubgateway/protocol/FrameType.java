@@ -11,7 +11,9 @@ public enum FrameType {
   /** Extension: the last messages of a channel with history. */
   HISTORY("history"),
   /** Extension: the subscribers of a channel with presence. */
-  PRESENCE("presence");
+  PRESENCE("presence"),
+  /** Extension: a new token for the connection ({@code token}), without reconnecting. */
+  REFRESH("refresh");
 
   private final String wire;
 

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -41,7 +42,8 @@ public final class Session implements Subscriber, ClientSocket.Events {
   private static final Logger DISCONNECT_LOG = LoggerFactory.getLogger("io.pubsubgateway.disconnect");
 
   private final ClientSocket socket;
-  private final Principal principal;
+  /** Who the connection is: the handshake's token, replaced by each accepted {@code refresh}. */
+  private Principal principal;
   private final String clientId = UUID.randomUUID().toString();
   private final LocalHub hub;
   private final ChannelPublisher publisher;
@@ -51,6 +53,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
   private final SessionEvents events;
   private final Runnable onClosed;
   private final TokenBucket publishBucket;
+  private final TokenRefresh refresh;
   /** Channel to the token of its current subscription (a re-register after an unregister gets a new one). */
   private final Map<String, Object> subscriptions = new HashMap<>();
   private final Promise<Void> closed = Promise.promise();
@@ -82,6 +85,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
     this.events = new SessionEvents(services.events(), principal.user(), clientId);
     this.onClosed = onClosed;
     this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
+    this.refresh = new TokenRefresh(this, services);
   }
 
   /** Starts reading the socket. */
@@ -101,6 +105,29 @@ public final class Session implements Subscriber, ClientSocket.Events {
 
   boolean subscribed(String channel) {
     return !closing && subscriptions.containsKey(channel);
+  }
+
+  /** The channels this connection is subscribed to (a copy). */
+  List<String> channels() {
+    return new ArrayList<>(subscriptions.keySet());
+  }
+
+  /** An accepted {@code refresh}: from now on expiry and permissions are the new token's. */
+  void replacePrincipal(Principal next) {
+    principal = next;
+  }
+
+  boolean open() {
+    return !closing;
+  }
+
+  /** Takes a token of the connection's publish bucket (publishes, sends and refreshes share it). */
+  boolean takeRateToken() {
+    return publishBucket.tryTake(System.nanoTime());
+  }
+
+  int ratePerSecond() {
+    return limits.publishPerSecond();
   }
 
   /** Completes once the connection is closed and its subscriptions released. */
@@ -165,6 +192,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
           features.presence(frame);
         }
       }
+      case REFRESH -> refresh.handle(frame);
       default -> throw new IllegalStateException(frame.type().name());
     }
   }

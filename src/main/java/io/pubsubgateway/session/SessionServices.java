@@ -1,6 +1,7 @@
 package io.pubsubgateway.session;
 
 import io.pubsubgateway.auth.Permissions;
+import io.pubsubgateway.auth.TokenVerifier;
 import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.events.EventSink;
 import io.pubsubgateway.hub.ChannelPublisher;
@@ -10,14 +11,16 @@ import io.pubsubgateway.presence.PresenceManager;
 
 /**
  * What the sessions of one event loop share: the loop's hub and flusher, and the node's publisher,
- * permissions, limits, metrics, presence, id, and where connection events go.
+ * permissions, limits, metrics, presence, and id, the token verifier of the handshake (for
+ * {@code refresh} frames), and where connection events go.
  */
 public record SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
                               LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId,
-                              EventSink events) {
+                              TokenVerifier verifier, EventSink events) {
   /** Without connection events. */
   public SessionServices(LocalHub hub, FlushBatcher flusher, ChannelPublisher publisher, Permissions permissions,
-                         LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId) {
-    this(hub, flusher, publisher, permissions, limits, metrics, presence, nodeId, EventSink.NONE);
+                         LimitsConfig limits, GatewayMetrics metrics, PresenceManager presence, String nodeId,
+                         TokenVerifier verifier) {
+    this(hub, flusher, publisher, permissions, limits, metrics, presence, nodeId, verifier, EventSink.NONE);
   }
 }

@@ -18,6 +18,19 @@ public interface ConnectionGate {
   /** Frees a slot {@link #tryReserve} gave, once its connection closed or its upgrade failed. */
   void release();
 
+  /**
+   * Counts a connection of {@code user} under {@code limits.maxConnectionsPerUser} on this node;
+   * false when the user is at the limit (the handshake gets 429). Anonymous connections always pass,
+   * uncounted. See {@link UserConnections}.
+   */
+  boolean tryReserveUser(String user);
+
+  /** Releases what {@link #tryReserveUser} counted, once its connection closed or its upgrade failed. */
+  void releaseUser(String user);
+
+  /** True when {@code user} is at {@code limits.maxConnectionsPerUser} on this node (a check, not a reservation). */
+  boolean userAtLimit(String user);
+
   /** A server instance listens: the node closes its sessions on stop or isolation from now on. */
   void register(ServerLoop loop);
 

@@ -63,7 +63,7 @@ public final class GatewayVerticle extends VerticleBase implements ServerLoop {
     ChannelHub channelHub = services.channelHub();
     SessionServices sessionServices = new SessionServices(new LocalHub(context, channelHub, metrics),
       new FlushBatcher(context), channelHub.publisher(), permissions, config.limits(), metrics, services.presence(),
-      services.nodeId(), services.events());
+      services.nodeId(), services.verifier(), services.events());
     sessions = new SessionRegistry(context, sessionServices, node);
     upgrades = new WebSocketUpgrade(authenticator, node, metrics, config.limits(), sessions);
     Router router = httpRoutes.apply(vertx);

@@ -41,8 +41,8 @@ final class SessionRegistry {
   }
 
   /**
-   * Starts the session of an accepted socket, whose connection slot was reserved; the slot is
-   * released when the session closes. A session accepted while the node was being isolated (its
+   * Starts the session of an accepted socket, whose connection slot and user slot were reserved;
+   * both are released when the session closes, however it closes. A session accepted while the node was being isolated (its
    * handshake in flight) is closed at once with 4005.
    */
   void start(ClientSocket socket, Principal principal) {
@@ -50,6 +50,7 @@ final class SessionRegistry {
     Session session = new Session(socket, principal, services, () -> {
       sessions.remove(holder[0]);
       node.release();
+      node.releaseUser(principal.user());
     });
     holder[0] = session;
     sessions.add(session);

@@ -54,18 +54,29 @@ final class SockJsEndpoint {
 
   private void authenticate(RoutingContext ctx) {
     authenticator.authenticate(ctx.request()).onComplete(ar -> {
-      if (ar.succeeded()) {
+      if (ar.succeeded() && !(opensSession(ctx) && node.userAtLimit(ar.result().user()))) {
         ctx.put(PRINCIPAL, ar.result());
         ctx.next();
         return;
       }
-      Refusal r = (Refusal) ar.cause();
+      Refusal r = ar.succeeded() ? new Refusal(429, "user_limit", "user at limits.maxConnectionsPerUser on this node")
+        : (Refusal) ar.cause();
       HandshakeAuthenticator.log("-", String.valueOf(ctx.request().remoteAddress()), "rejected")
         .addKeyValue("transport", "sockjs").addKeyValue("status", r.status).addKeyValue("reason", r.getMessage())
         .log();
       metrics.handshakeRejected(r.status, r.label);
       ctx.response().setStatusCode(r.status).putHeader("Content-Type", "text/plain").end(r.getMessage() + "\n");
     });
+  }
+
+  /**
+   * True for the requests that start a SockJS session: {@code /info}, which sockjs-client asks first,
+   * and the websocket transport, whose every request is a new session. Requests of an open session
+   * (xhr sends and polls) are never refused for the user's limit.
+   */
+  private static boolean opensSession(RoutingContext ctx) {
+    String p = ctx.request().path();
+    return p.endsWith("/info") || p.endsWith("/websocket");
   }
 
   private void startSession(SockJSSocket sock) {
@@ -80,6 +91,14 @@ final class SockJsEndpoint {
         .addKeyValue("status", 503).addKeyValue("reason", "node full (limits.maxConnections)").log();
       metrics.handshakeRejected(503, "node_full");
       sock.close();
+      return;
+    }
+    if (!node.tryReserveUser(principal.user())) {
+      node.release();
+      HandshakeAuthenticator.log(principal.user(), remote, "rejected").addKeyValue("transport", "sockjs")
+        .addKeyValue("status", 429).addKeyValue("reason", "user at limits.maxConnectionsPerUser on this node").log();
+      metrics.handshakeRejected(429, "user_limit");
+      sock.close(); // a fallback transport whose /info passed while a slot was free
       return;
     }
     HandshakeAuthenticator.log(principal.user(), remote, "accepted").addKeyValue("transport", "sockjs").log();

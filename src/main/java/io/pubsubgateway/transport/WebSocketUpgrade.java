@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * WebSocket upgrades of {@code http.path}: each is authenticated before it is accepted (a refused
  * one gets its HTTP status and never becomes a WebSocket), takes a connection slot (503 when the
- * node is full), and becomes a session of the loop.
+ * node is full) and one of its user's ({@code limits.maxConnectionsPerUser}: 429 when the user is
+ * at the limit on this node), and becomes a session of the loop.
  *
  * <p>Threading: the verticle's event loop.
  */
@@ -48,9 +49,15 @@ final class WebSocketUpgrade {
       reject(hs, 503, remote, principal.user(), "node_full", "node full (limits.maxConnections)");
       return;
     }
+    if (!node.tryReserveUser(principal.user())) {
+      node.release();
+      reject(hs, 429, remote, principal.user(), "user_limit", "user at limits.maxConnectionsPerUser on this node");
+      return;
+    }
     hs.toWebSocket().onComplete(ar -> {
       if (ar.failed()) {
         node.release();
+        node.releaseUser(principal.user());
         HandshakeAuthenticator.log(principal.user(), remote, "failed").addKeyValue("reason", ar.cause().toString())
           .log();
         return;

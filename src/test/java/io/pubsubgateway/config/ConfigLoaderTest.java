@@ -224,6 +224,8 @@ class ConfigLoaderTest {
         "http.path: /api/ws collides with the server API under /api"),
       Arguments.of(List.of("api.maxBodyBytes=10"), "api.maxBodyBytes: must be between 1024 and 67108864, got 10 from --set"),
       Arguments.of(List.of("cluster.minMembers=1001"), "cluster.minMembers: must be between 1 and 1000, got 1001 from --set"),
+      Arguments.of(List.of("limits.maxConnectionsPerUser=-1"),
+        "limits.maxConnectionsPerUser: must be between 0 and 10000000, got -1 from --set"),
       Arguments.of(List.of("cluster.enabled=false", "cluster.minMembers=2"),
         "cluster.minMembers: must be 1 when cluster.enabled is false (a standalone node is its own quorum), got 2"),
       Arguments.of(List.of("metrics.path=metrics"),
@@ -282,7 +284,11 @@ class ConfigLoaderTest {
   static Stream<Arguments> tunablesAtTheirBounds() {
     Function<GatewayConfig, Integer> slowConsumerGrace = c -> c.limits().slowConsumerGraceMs();
     Function<GatewayConfig, Integer> gapWait = c -> c.cluster().gapWaitMs();
+    Function<GatewayConfig, Integer> perUser = c -> c.limits().maxConnectionsPerUser();
     return Stream.of(
+      Arguments.of("limits.maxConnectionsPerUser=0", 0, perUser),
+      Arguments.of("limits.maxConnectionsPerUser=2", 2, perUser),
+      Arguments.of("limits.maxConnectionsPerUser=10000000", 10_000_000, perUser),
       Arguments.of("limits.slowConsumerGraceMs=0", 0, slowConsumerGrace),
       Arguments.of("limits.slowConsumerGraceMs=600000", 600_000, slowConsumerGrace),
       Arguments.of("cluster.gapWaitMs=0", 0, gapWait),

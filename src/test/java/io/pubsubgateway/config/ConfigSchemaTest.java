@@ -52,7 +52,7 @@ class ConfigSchemaTest {
         "cluster.name", "cluster.addressPrefix", "cluster.minMembers", "cluster.gapWaitMs", "limits.maxFrameBytes",
         "limits.maxSubscriptionsPerConnection", "limits.maxConnections", "limits.publishPerSecond",
         "limits.idleTimeoutSeconds", "limits.outboundQueueBytes", "limits.maxChannelLength", "limits.replyTimeoutMs",
-        "limits.slowConsumerGraceMs",
+        "limits.slowConsumerGraceMs", "limits.maxConnectionsPerUser",
         "sockjs.enabled", "sockjs.path", "demo.enabled", "api.enabled", "api.keys", "api.maxBodyBytes",
         "api.clusterTimeoutMs", "metrics.enabled", "metrics.path", "metrics.vertx", "events.address", "events.webhook.url",
         "events.webhook.secret", "events.webhook.secretFile", "events.webhook.queueSize", "events.webhook.batchSize",

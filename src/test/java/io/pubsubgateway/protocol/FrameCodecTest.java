@@ -235,7 +235,20 @@ class FrameCodecTest {
       Arguments.of("{\"type\":\"ping\",\"id\":true}", ErrorCode.INVALID_FRAME, null, null),
       Arguments.of("{\"type\":\"register\",\"address\":\"a\",\"id\":{}}", ErrorCode.INVALID_FRAME, null, null),
       Arguments.of("{\"type\":\"publish\",\"address\":\"a\",\"id\":[1]}", ErrorCode.INVALID_FRAME, null, null),
-      Arguments.of("{\"id\":false}", ErrorCode.INVALID_FRAME, null, null));
+      Arguments.of("{\"id\":false}", ErrorCode.INVALID_FRAME, null, null),
+      // refresh without a usable token: invalid_token (the connection keeps its token)
+      Arguments.of("{\"type\":\"refresh\",\"id\":\"t1\"}", ErrorCode.INVALID_TOKEN, null, "t1"),
+      Arguments.of("{\"type\":\"refresh\",\"token\":null}", ErrorCode.INVALID_TOKEN, null, null),
+      Arguments.of("{\"type\":\"refresh\",\"token\":\"\",\"id\":2}", ErrorCode.INVALID_TOKEN, null, 2),
+      Arguments.of("{\"type\":\"refresh\",\"token\":42}", ErrorCode.INVALID_TOKEN, null, null),
+      Arguments.of("{\"type\":\"refresh\",\"token\":{\"a\":1}}", ErrorCode.INVALID_TOKEN, null, null));
+  }
+
+  @Test
+  void refreshCarriesItsTokenAsBodyAndNeedsNoAddress() throws Exception {
+    assertEquals(new ClientFrame(FrameType.REFRESH, null, "a.b.c", new JsonObject(), "t9"),
+      decode("{\"type\":\"refresh\",\"token\":\"a.b.c\",\"id\":\"t9\",\"address\":7}"));
+    assertEquals("invalid_token", ErrorCode.INVALID_TOKEN.code());
   }
 
   @ParameterizedTest(name = "[{index}] {0} -> {1}")

@@ -55,7 +55,7 @@ class FlushBatcherTest {
       ClusterQuorum.none());
     ChannelHub channelHub = new ChannelHub(vertx, broker, publisher, metrics, ClusterConfig.DEFAULT_GAP_WAIT_MS);
     services = new SessionServices(new LocalHub(context, channelHub, metrics), new FlushBatcher(context), publisher,
-      new Permissions(List.of()), LIMITS, metrics, new MemoryPresenceManager(), "node-1");
+      new Permissions(List.of()), LIMITS, metrics, new MemoryPresenceManager(), "node-1", null);
   }
 
   @AfterEach
