@@ -43,11 +43,20 @@ public final class ClusterAdmin {
    * @param localHandler runs a command on this node; its JSON result goes back to the asking node
    */
   public ClusterAdmin(Vertx vertx, long timeoutMs, Function<JsonObject, Future<JsonObject>> localHandler) {
+    this(vertx, nodeId(vertx), timeoutMs, localHandler);
+  }
+
+  /** The same with this node's id given: the cluster manager's node id, or any unique id when standalone. */
+  public ClusterAdmin(Vertx vertx, String nodeId, long timeoutMs, Function<JsonObject, Future<JsonObject>> localHandler) {
     this.vertx = vertx;
-    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
-    this.nodeId = cm != null ? cm.getNodeId() : UUID.randomUUID().toString();
+    this.nodeId = nodeId;
     this.timeoutMs = timeoutMs;
     this.localHandler = localHandler;
+  }
+
+  private static String nodeId(Vertx vertx) {
+    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
+    return cm != null ? cm.getNodeId() : UUID.randomUUID().toString();
   }
 
   /** Registers this node's command address; completes once it is registered in the cluster. */

@@ -36,6 +36,10 @@ public final class ClusterMembership implements MembershipListener, LifecycleLis
     default void memberLeft(String vertxNodeId) {
     }
 
+    /** A member joined the cluster as this node sees it; {@code vertxNodeId} is null for non-Vert.x members. */
+    default void memberJoined(String vertxNodeId) {
+    }
+
     /** Members joined or left, or this node merged into another part of the cluster ({@code merged}). */
     default void changed(boolean merged) {
     }
@@ -98,6 +102,14 @@ public final class ClusterMembership implements MembershipListener, LifecycleLis
   @Override
   public void memberAdded(MembershipEvent event) {
     LOG.info("cluster member joined: {} ({} data members)", event.getMember().getAddress(), dataMembers());
+    String node = event.getMember().getAttribute(VERTX_NODE_ID);
+    for (Observer o : observers) {
+      try {
+        o.memberJoined(node);
+      } catch (RuntimeException e) {
+        LOG.error("membership observer failed", e);
+      }
+    }
     notifyChanged(false);
   }
 

@@ -19,7 +19,7 @@ import static io.pubsubgateway.config.ConfigSchema.LOGGING_FORMAT;
 /**
  * Turns the merged, type-checked values into the typed, validated records, section by section:
  * {@code http}, {@code auth}, {@code cluster}, {@code limits}, {@code channels}, {@code api},
- * {@code metrics}, {@code logging}, {@code sockjs}, {@code demo}. The order is fixed, so of several
+ * {@code metrics}, {@code logging}, {@code sockjs}, {@code demo}, {@code events}. The order is fixed, so of several
  * mistakes the same one is reported first.
  */
 final class ConfigRecords {
@@ -38,7 +38,7 @@ final class ConfigRecords {
     String path = http.path();
     return new GatewayConfig(http, auth, cluster, limits, ChannelsSection.parse(v.get(CHANNELS)),
       EndpointSections.api(v, path), EndpointSections.metrics(v, path), logging(v), EndpointSections.sockjs(v, path),
-      v.get(DEMO_ENABLED));
+      v.get(DEMO_ENABLED), EventsSection.parse(v));
   }
 
   private static LoggingConfig logging(ConfigValues v) {

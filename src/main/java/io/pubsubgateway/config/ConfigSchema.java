@@ -117,6 +117,24 @@ public final class ConfigSchema {
   public static final Key<Boolean> METRICS_ENABLED = bool("metrics.enabled", MetricsConfig.DEFAULT_ENABLED);
   public static final Key<String> METRICS_PATH = str("metrics.path", MetricsConfig.DEFAULT_PATH);
   public static final Key<Boolean> METRICS_VERTX = bool("metrics.vertx", MetricsConfig.DEFAULT_VERTX);
+  public static final Key<String> EVENTS_ADDRESS = str("events.address");
+  public static final Key<String> EVENTS_WEBHOOK_URL = str("events.webhook.url");
+  public static final Key<String> EVENTS_WEBHOOK_SECRET = str("events.webhook.secret");
+  public static final Key<String> EVENTS_WEBHOOK_SECRET_FILE = str("events.webhook.secretFile");
+  public static final Key<Integer> EVENTS_WEBHOOK_QUEUE_SIZE = integer("events.webhook.queueSize",
+    WebhookConfig.DEFAULT_QUEUE_SIZE, 1, 10_000_000);
+  public static final Key<Integer> EVENTS_WEBHOOK_BATCH_SIZE = integer("events.webhook.batchSize",
+    WebhookConfig.DEFAULT_BATCH_SIZE, 1, 10_000);
+  public static final Key<Integer> EVENTS_WEBHOOK_BATCH_DELAY_MS = integer("events.webhook.batchDelayMs",
+    WebhookConfig.DEFAULT_BATCH_DELAY_MS, 0, 60_000);
+  public static final Key<Integer> EVENTS_WEBHOOK_TIMEOUT_MS = integer("events.webhook.timeoutMs",
+    WebhookConfig.DEFAULT_TIMEOUT_MS, 100, 600_000);
+  public static final Key<Integer> EVENTS_WEBHOOK_MAX_ATTEMPTS = integer("events.webhook.maxAttempts",
+    WebhookConfig.DEFAULT_MAX_ATTEMPTS, 1, 100);
+  public static final Key<Integer> EVENTS_WEBHOOK_RETRY_DELAY_MS = integer("events.webhook.retryDelayMs",
+    WebhookConfig.DEFAULT_RETRY_DELAY_MS, 1, 600_000);
+  public static final Key<Integer> EVENTS_WEBHOOK_MAX_RETRY_DELAY_MS = integer("events.webhook.maxRetryDelayMs",
+    WebhookConfig.DEFAULT_MAX_RETRY_DELAY_MS, 1, 3_600_000);
   public static final Key<String> LOGGING_FORMAT = str("logging.format", LoggingConfig.DEFAULT_FORMAT);
   /** The channel rules: a list of objects, only in the file ({@link ChannelsSection} checks each). */
   public static final Key<JsonArray> CHANNELS = add(new Key<>("channels", Type.RULES, new JsonArray(), 0, 0));

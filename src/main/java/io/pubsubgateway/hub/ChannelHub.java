@@ -68,6 +68,15 @@ public final class ChannelHub {
    */
   public ChannelHub(Vertx vertx, Broker broker, ChannelPublisher publisher, GatewayMetrics metrics,
                     long gapWaitMs) {
+    this(vertx, broker, publisher, metrics, gapWaitMs, NodeChannelListener.NONE);
+  }
+
+  /**
+   * The same, telling {@code listener} when the node starts and stops holding each channel (its
+   * first local subscriber arrived, its last one left).
+   */
+  public ChannelHub(Vertx vertx, Broker broker, ChannelPublisher publisher, GatewayMetrics metrics,
+                    long gapWaitMs, NodeChannelListener listener) {
     this.broker = broker;
     this.publisher = publisher;
     this.metrics = metrics;
@@ -81,7 +90,8 @@ public final class ChannelHub {
     this.shards = new HubShard[loops.size()];
     for (int i = 0; i < shards.length; i++) {
       ContextInternal context = internal.contextBuilder().withEventLoop(loops.get(i)).build();
-      shards[i] = new HubShard(context, new Handover(context, i, loops), broker, publisher, metrics, gapWaitMs);
+      shards[i] = new HubShard(context, new Handover(context, i, loops), broker, publisher, metrics, gapWaitMs,
+        listener);
     }
   }
 

@@ -45,6 +45,7 @@ final class HubShard {
   private final Handover handover;
   private final StreamSequencer.Timers timers;
   private final long gapWaitMs;
+  private final NodeChannelListener listener;
   private final Map<String, Entry> channels = new HashMap<>();
   private volatile int channelCount;
 
@@ -68,8 +69,9 @@ final class HubShard {
    * @param handover how this shard reaches the LocalHubs, of its own loop and of the others
    */
   HubShard(ContextInternal context, Handover handover, Broker broker, ChannelPublisher publisher,
-           GatewayMetrics metrics, long gapWaitMs) {
+           GatewayMetrics metrics, long gapWaitMs, NodeChannelListener listener) {
     this.context = context;
+    this.listener = listener;
     this.handover = handover;
     this.broker = broker;
     this.publisher = publisher;
@@ -115,6 +117,7 @@ final class HubShard {
     Entry entry = new Entry();
     channels.put(channel, entry);
     channelCount = channels.size();
+    listener.nodeSubscribed(channel);
     entry.options = publisher.options(channel);
     if (entry.options.history()) {
       publisher.history().retain(channel, entry.options); // the stream lives while this node has subscribers
@@ -174,6 +177,7 @@ final class HubShard {
   private void remove(String channel, Entry entry) {
     channels.remove(channel);
     channelCount = channels.size();
+    listener.nodeUnsubscribed(channel);
     entry.consumer.unregister();
     if (entry.sequencer != null) {
       entry.sequencer.close();

@@ -46,6 +46,8 @@ public final class GatewayMetrics {
   private final Counter resyncs;
   private final Counter registrationsRestored;
   private final Timer fanoutLatency;
+  private final Counter webhookDelivered;
+  private final Counter webhookRetries;
 
   private GatewayMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
     this.registry = registry;
@@ -78,6 +80,10 @@ public final class GatewayMetrics {
         + "subscribers were told insufficient_state");
     registrationsRestored = counter("pubsub.gateway.cluster.registrations.restored",
       "Channel registrations this node found missing in the cluster (after a membership change or merge) and made again");
+    webhookDelivered = counter("pubsub.gateway.events.webhook.delivered",
+      "Events the webhook endpoint accepted (a 2xx answer to their batch)");
+    webhookRetries = counter("pubsub.gateway.events.webhook.retries",
+      "Webhook requests repeated after a failed attempt (connection error, timeout, 5xx, 408, 429)");
     fanoutLatency = Timer.builder("pubsub.gateway.fanout.latency")
       .description("From publish on any node to the start of this node's fan-out (wall clocks of both nodes)")
       .publishPercentileHistogram()
@@ -197,6 +203,25 @@ public final class GatewayMetrics {
     if (frames > 0) {
       dropped.increment(frames);
     }
+  }
+
+  /** {@code n} events reached the webhook endpoint. */
+  public void webhookDelivered(int n) {
+    webhookDelivered.increment(n);
+  }
+
+  public void webhookRetried() {
+    webhookRetries.increment();
+  }
+
+  /**
+   * {@code n} events will never reach the webhook; {@code reason}: {@code queue_full},
+   * {@code failed} (every attempt failed), {@code rejected} (a 4xx other than 408/429, or a 3xx),
+   * {@code stopped} (still queued when the node stopped).
+   */
+  public void webhookDropped(String reason, int n) {
+    Counter.builder("pubsub.gateway.events.webhook.dropped").tag("reason", reason)
+      .description("Events dropped before reaching the webhook endpoint, by reason").register(registry).increment(n);
   }
 
   /** Records the time since {@code publishedAtMicros} (epoch microseconds), ignoring clock steps backwards. */

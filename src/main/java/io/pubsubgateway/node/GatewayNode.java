@@ -13,6 +13,7 @@ import io.pubsubgateway.cluster.ClusterMembership;
 import io.pubsubgateway.cluster.ClusterQuorum;
 import io.pubsubgateway.cluster.ClusterRepair;
 import io.pubsubgateway.cluster.NodeDepartures;
+import io.pubsubgateway.events.EventsService;
 import com.hazelcast.core.HazelcastInstance;
 import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.history.HazelcastHistoryStore;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.FileNotFoundException;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -82,10 +84,12 @@ public final class GatewayNode {
   private final ClusterAdmin admin;
   private final int port;
   private final Runnable stopReactions;
+  private final EventsService events;
 
   private GatewayNode(Vertx vertx, GatewayConfig config, ChannelHub hub, NodeState state, GatewayMetrics metrics,
-                      ClusterAdmin admin, int port, Runnable stopReactions) {
+                      ClusterAdmin admin, int port, Runnable stopReactions, EventsService events) {
     this.stopReactions = stopReactions;
+    this.events = events;
     this.vertx = vertx;
     this.config = config;
     this.hub = hub;
@@ -179,6 +183,7 @@ public final class GatewayNode {
     }
     HazelcastHistoryStore.configure(hz, config.channels());
     HazelcastPresenceManager.configure(hz);
+    EventsService.configure(hz);
     if (config.cluster().minMembers() > 1) {
       hz.addSplitBrainProtectionConfig(SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
         RECENTLY_ACTIVE, config.cluster().minMembers(), RECENTLY_ACTIVE_TOLERANCE_MS).build());
@@ -221,10 +226,14 @@ public final class GatewayNode {
     ChannelPublisher publisher = new ChannelPublisher(
       new EventBusBroker(vertx.eventBus(), config.cluster().addressPrefix(), metrics.enabled()),
       permissions::options, history, quorum);
-    ChannelHub hub = new ChannelHub(vertx, publisher.broker(), publisher, metrics, config.cluster().gapWaitMs());
+    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
+    String nodeId = cm != null ? cm.getNodeId() : UUID.randomUUID().toString();
+    EventsService events = EventsService.create(vertx, config.events(), nodeId, hz, metrics);
+    ChannelHub hub = new ChannelHub(vertx, publisher.broker(), publisher, metrics, config.cluster().gapWaitMs(),
+      events.channelListener());
     TokenVerifier verifier = new JwtTokenVerifier(vertx, config.auth().jwt());
     int[] actualPort = new int[1];
-    ClusterAdmin admin = new ClusterAdmin(vertx, config.api().clusterTimeoutMs(),
+    ClusterAdmin admin = new ClusterAdmin(vertx, nodeId, config.api().clusterTimeoutMs(),
       new NodeCommands(state, hub, metrics, () -> config.http().host() + ":" + actualPort[0]));
     Runnable stopReactions = () -> { };
     if (membership != null) {
@@ -234,6 +243,7 @@ public final class GatewayNode {
         .observe(ClusterMembership.Observer.onChange(quorum::check))
         .observe(new NodeDepartures(presence, publisher::options, publisher::event))
         .observe(repair)
+        .observe(events.membershipObserver())
         .start();
       quorum.check(); // a node starting alone has no quorum until the others join
       long quorumTimer = vertx.setPeriodic(QUORUM_CHECK_MS, id -> quorum.check());
@@ -246,7 +256,7 @@ public final class GatewayNode {
     registerGauges(vertx, metrics, state, hub, admin, quorum);
     ServerApi api = config.api().enabled() ? new ServerApi(config.api(), config.limits().maxChannelLength(),
       publisher, admin, presence, metrics) : null;
-    NodeServices services = new NodeServices(hub, verifier, state, metrics, presence, admin.nodeId());
+    NodeServices services = new NodeServices(hub, verifier, state, metrics, presence, admin.nodeId(), events.sink());
     HttpRoutes routes = new HttpRoutes(config, state, metrics, api, admin,
       () -> admin.members().contains(admin.nodeId()));
     int instances = serverInstances(config);
@@ -270,7 +280,7 @@ public final class GatewayNode {
         }
         actualPort[0] = verticles.get(0).actualPort();
         state.markStarted();
-        return new GatewayNode(vertx, config, hub, state, metrics, admin, actualPort[0], finalStop);
+        return new GatewayNode(vertx, config, hub, state, metrics, admin, actualPort[0], finalStop, events);
       });
   }
 
@@ -309,6 +319,7 @@ public final class GatewayNode {
     stopReactions.run();
     return state.beginShutdown()
       .timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
+      .transform(ar -> events.stop(() -> hub.channelCount() == 0))
       .transform(ar -> hub.publisher().history().close())
       .transform(ar -> admin.stop())
       .transform(ar -> vertx.close())

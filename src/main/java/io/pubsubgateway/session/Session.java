@@ -53,6 +53,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
   private final LimitsConfig limits;
   private final ChannelFeatures features;
   private final SessionHooks hooks;
+  private final SessionEvents events;
   private final Runnable onClosed;
   private final TokenBucket publishBucket;
   private final TokenRefresh refresh;
@@ -92,6 +93,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
     this.limits = services.limits();
     this.features = new ChannelFeatures(this, services);
     this.hooks = new SessionHooks(this, services.hooks());
+    this.events = new SessionEvents(services.events(), principal.user(), clientId);
     this.onClosed = onClosed;
     this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
     this.refresh = new TokenRefresh(this, services);
@@ -99,6 +101,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
 
   /** Starts reading the socket. */
   public void start() {
+    events.connected();
     socket.start(this);
   }
 
@@ -274,6 +277,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
         return; // closed, or unregistered (and maybe registered again) meanwhile
       }
       if (ar.succeeded()) {
+        events.subscribed(channel);
         features.subscribed(frame);
       } else {
         subscriptions.remove(channel);
@@ -393,6 +397,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
       metrics.subscriptionsChanged(-1);
       hub.unsubscribe(channel, this);
       features.unsubscribed(channel);
+      events.unsubscribed(channel);
     }
   }
 
@@ -506,6 +511,8 @@ public final class Session implements Subscriber, ClientSocket.Events {
     onClosed.run();
     metrics.connectionClosed(closedWith);
     Short code = socket.closeCode();
+    // no close code (the connection dropped): 1006, as the WebSocket API reports it
+    events.disconnected(code != null ? code : closedWith != null ? closedWith.code() : 1006, socket.closeReason());
     DISCONNECT_LOG.atInfo().setMessage("disconnect")
       .addKeyValue("user", principal.user())
       .addKeyValue("remote", socket.remoteAddress())

@@ -65,7 +65,7 @@ public final class GatewayVerticle extends VerticleBase implements ServerLoop {
     HookClient hooks = new HookClient(vertx.eventBus(), config.channels());
     SessionServices sessionServices = new SessionServices(new LocalHub(context, channelHub, metrics),
       new FlushBatcher(context), channelHub.publisher(), permissions, config.limits(), metrics, services.presence(),
-      services.nodeId(), services.verifier(), hooks.hasChannelHooks() ? hooks : null);
+      services.nodeId(), services.verifier(), hooks.hasChannelHooks() ? hooks : null, services.events());
     sessions = new SessionRegistry(context, sessionServices, node);
     ConnectHookCheck connectHook = new ConnectHookCheck(hooks, config.auth().connectHook());
     upgrades = new WebSocketUpgrade(authenticator, connectHook, node, metrics, config.limits(), sessions);

@@ -55,7 +55,10 @@ class ConfigSchemaTest {
         "limits.idleTimeoutSeconds", "limits.outboundQueueBytes", "limits.maxChannelLength", "limits.replyTimeoutMs",
         "limits.slowConsumerGraceMs", "limits.maxConnectionsPerUser",
         "sockjs.enabled", "sockjs.path", "demo.enabled", "api.enabled", "api.keys", "api.maxBodyBytes",
-        "api.clusterTimeoutMs", "metrics.enabled", "metrics.path", "metrics.vertx", "logging.format", "channels"),
+        "api.clusterTimeoutMs", "metrics.enabled", "metrics.path", "metrics.vertx", "events.address", "events.webhook.url",
+        "events.webhook.secret", "events.webhook.secretFile", "events.webhook.queueSize", "events.webhook.batchSize",
+        "events.webhook.batchDelayMs", "events.webhook.timeoutMs", "events.webhook.maxAttempts",
+        "events.webhook.retryDelayMs", "events.webhook.maxRetryDelayMs", "logging.format", "channels"),
       List.copyOf(ConfigSchema.keys().keySet()));
   }
 
