@@ -125,6 +125,7 @@ async function worker(o) {
       if (ws.readyState === WebSocket.OPEN) ws.send(PING);
     }
   }, 50);
+  process.on('disconnect', () => process.exit(0)); // the coordinator is gone: never linger, reconnecting forever
   process.on('message', (m) => {
     if (m.cmd === 'reset') {
       trial = m.trial; unique = 0; duplicates = 0; last.fill(-1); hist = new Uint32Array(BUCKETS); warm.fill(0);
@@ -328,5 +329,5 @@ const o = options(process.argv.slice(2));
 if (o.worker !== null) {
   worker(o).catch((e) => { log(`worker ${o.worker}: ${e.stack || e}`); process.exit(1); });
 } else {
-  coordinator(o).catch((e) => { log(e.stack || e); process.exit(1); });
+  coordinator(o).catch((e) => { log(e.stack || e); process.exit(1); }); // the workers see the disconnect and exit
 }
