@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-checks the benchmark with an independent load generator.
-#   scripts/bench-ws-check.sh [--systems gateway] [--subscribers 500] [--size 64] [--workers 2] [--passes 3]
+#   scripts/bench-ws-check.sh [--systems bridge] [--subscribers 500] [--size 64] [--workers 2] [--passes 3]
 # For each pass, in turn: scripts/bench.sh fanout measures the system's highest delivered rate (zero loss,
 # p99 <= 100 ms), then src/test/ws-bench/fanout.mjs (Node.js and the ws npm package, none of the benchmark's code)
 # searches the same figure against the same system, started the same way (scripts/bench.sh serve). Prints both
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-system=gateway subscribers=500 size=64 workers=2 passes=3
+system=bridge subscribers=500 size=64 workers=2 passes=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --systems) system="$2" ;;
