@@ -8,7 +8,6 @@ import io.pubsubgateway.hub.ChannelPublisher;
 import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.hub.Subscriber;
-import io.pubsubgateway.hook.HookType;
 import io.pubsubgateway.protocol.ChannelNames;
 import io.pubsubgateway.protocol.ClientFrame;
 import io.pubsubgateway.protocol.CloseCode;
@@ -18,16 +17,13 @@ import io.pubsubgateway.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -57,6 +53,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
   private final Runnable onClosed;
   private final TokenBucket publishBucket;
   private final TokenRefresh refresh;
+  private final SessionPublishing publishing;
   /** Channel to the token of its current subscription (a re-register after an unregister gets a new one). */
   private final Map<String, Object> subscriptions = new HashMap<>();
   private final Promise<Void> closed = Promise.promise();
@@ -97,6 +94,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
     this.onClosed = onClosed;
     this.publishBucket = new TokenBucket(limits.publishPerSecond(), System.nanoTime());
     this.refresh = new TokenRefresh(this, services);
+    this.publishing = new SessionPublishing(this, services, hooks);
   }
 
   /** Starts reading the socket. */
@@ -116,6 +114,10 @@ public final class Session implements Subscriber, ClientSocket.Events {
 
   boolean open() {
     return !closing;
+  }
+
+  SessionPublishing publishing() {
+    return publishing;
   }
 
   boolean subscribed(String channel) {
@@ -193,8 +195,8 @@ public final class Session implements Subscriber, ClientSocket.Events {
       case PING -> reply(FrameCodec.PONG);
       case REGISTER -> handleRegister(frame);
       case UNREGISTER -> handleUnregister(frame);
-      case PUBLISH -> handlePublish(frame);
-      case SEND -> handleSend(frame);
+      case PUBLISH -> publishing.handlePublish(frame);
+      case SEND -> publishing.handleSend(frame);
       case HISTORY -> {
         if (checkName(frame) && checkMaySubscribe(frame)) {
           features.history(frame);
@@ -210,7 +212,7 @@ public final class Session implements Subscriber, ClientSocket.Events {
     }
   }
 
-  private boolean checkName(ClientFrame frame) {
+  boolean checkName(ClientFrame frame) {
     ErrorCode nameError = ChannelNames.check(frame.address(), limits.maxChannelLength());
     if (nameError == null && ChannelNames.isInternal(publisher.address(frame.address()))) {
       nameError = ErrorCode.ACCESS_DENIED;
@@ -294,101 +296,6 @@ public final class Session implements Subscriber, ClientSocket.Events {
     hooks.cancelSubscribe(frame.address());
     unsubscribe(frame.address());
     ack(frame);
-  }
-
-  private void handlePublish(ClientFrame frame) {
-    String channel = frame.address();
-    if (!admitPublish(frame, "publish")) {
-      return;
-    }
-    Hook hook = hooks.publishHook(channel);
-    if (hook != null) {
-      hooks.publish(frame, hook, HookType.PUBLISH); // in order behind this connection's earlier ones
-      return;
-    }
-    publishNow(frame, frame.body());
-  }
-
-  /** Publishes {@code body} for a publish that passed every check; completes when it is published or failed. */
-  Future<?> publishNow(ClientFrame frame, Object body) {
-    String channel = frame.address();
-    return publisher.publish(channel, body, frame.headers()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        metrics.published(false);
-        if (ar.result() == null) {
-          ack(frame);
-        } else if (frame.id() != null) {
-          reply(FrameCodec.encodeAck(frame.id(), channel, ChannelFeatures.position(ar.result())));
-        }
-      } else {
-        LOG.warn("publish to {} failed: {}", channel, ar.cause().toString());
-        sendError(ErrorCode.INTERNAL_ERROR, channel, "publish failed, retry", frame.id());
-      }
-    });
-  }
-
-  /**
-   * The checks a {@code publish} or a {@code send} ({@code verb}) passes before it leaves: a valid
-   * address, the token's publish permission, the connection's publish rate. Answers the refusal
-   * itself; returns whether the frame may go on.
-   */
-  private boolean admitPublish(ClientFrame frame, String verb) {
-    String address = frame.address();
-    if (!checkName(frame)) {
-      return false;
-    }
-    if (!permissions.mayPublish(principal, address)) {
-      metrics.publishDenied();
-      sendError(ErrorCode.ACCESS_DENIED, address, verb + " not allowed", frame.id());
-      return false;
-    }
-    if (!publishBucket.tryTake(System.nanoTime())) {
-      metrics.publishRateLimited();
-      sendError(ErrorCode.RATE_LIMITED, address, "at most " + limits.publishPerSecond() + " publishes per second",
-        frame.id());
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * {@code send}: point to point to one event-bus consumer, allowed where publishing is (as in
-   * vertx-web's bridge); with a {@code replyAddress} the reply, or its failure, comes back to this
-   * connection only, addressed to that reply address.
-   */
-  private void handleSend(ClientFrame frame) {
-    String address = frame.address();
-    if (!admitPublish(frame, "send")) {
-      return;
-    }
-    Hook hook = hooks.publishHook(address);
-    if (hook != null) {
-      hooks.publish(frame, hook, HookType.SEND);
-      return;
-    }
-    sendNow(frame, frame.body());
-  }
-
-  /** Sends {@code body} for a send that passed every check; completes once it is sent. */
-  Future<?> sendNow(ClientFrame frame, Object body) {
-    String address = frame.address();
-    String replyTo = frame.replyAddress();
-    publisher.broker().send(address, body, frame.headers(), replyTo == null ? 0 : limits.replyTimeoutMs())
-      .onComplete(ar -> {
-        if (replyTo == null || closing) {
-          return;
-        }
-        if (ar.succeeded()) {
-          reply(FrameCodec.encodeRec(replyTo, ar.result().body(), ar.result().headers()));
-        } else if (ar.cause() instanceof ReplyException re) {
-          reply(FrameCodec.encodeReplyFailure(replyTo, re.failureCode(), re.failureType().name(),
-            String.valueOf(re.getMessage())));
-        } else {
-          reply(FrameCodec.encodeReplyFailure(replyTo, -1, "RECIPIENT_FAILURE", String.valueOf(ar.cause().getMessage())));
-        }
-      });
-    ack(frame);
-    return Future.succeededFuture();
   }
 
   /** Ends a subscription: on unregister, or when its set-up failed after it was registered. */

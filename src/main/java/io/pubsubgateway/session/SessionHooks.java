@@ -126,7 +126,7 @@ final class SessionHooks {
         return Future.succeededFuture();
       }
       Object body = decision.replacesBody() ? decision.body() : frame.body();
-      return (type == HookType.SEND ? session.sendNow(frame, body) : session.publishNow(frame, body)).map(done -> done);
+      return (type == HookType.SEND ? session.publishing().sendNow(frame, body) : session.publishing().publishNow(frame, body)).map(done -> done);
     }).onComplete(ar -> next(channel));
   }
 
