@@ -114,15 +114,7 @@ final class HubFixture implements AutoCloseable {
 
   /** Runs {@code action} on {@code context} and returns its result (bounded wait). */
   static <T> T on(Context context, Supplier<T> action) {
-    Promise<T> done = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        done.complete(action.get());
-      } catch (Throwable t) {
-        done.fail(t);
-      }
-    });
-    return Await.result(done.future());
+    return Await.on(context, action);
   }
 
   /** Subscribes on the subscriber's loop; the returned future is the one {@link LocalHub#subscribe} gave. */

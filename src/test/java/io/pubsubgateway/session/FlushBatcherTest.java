@@ -1,20 +1,10 @@
 package io.pubsubgateway.session;
 
-import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
-import io.pubsubgateway.cluster.ClusterQuorum;
-import io.pubsubgateway.config.ClusterConfig;
-import io.pubsubgateway.channel.ChannelOptions;
 import io.pubsubgateway.config.LimitsConfig;
-import io.pubsubgateway.history.MemoryHistoryStore;
-import io.pubsubgateway.hub.ChannelHub;
-import io.pubsubgateway.hub.ChannelPublisher;
-import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
-import io.pubsubgateway.presence.MemoryPresenceManager;
 import io.pubsubgateway.protocol.CloseCode;
 import io.pubsubgateway.testing.Await;
-import io.pubsubgateway.testing.MemoryBroker;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,12 +40,7 @@ class FlushBatcherTest {
   private final List<String> offLoop = new ArrayList<>();
 
   FlushBatcherTest() {
-    MemoryBroker broker = new MemoryBroker(vertx);
-    ChannelPublisher publisher = new ChannelPublisher(broker, ch -> ChannelOptions.NONE, new MemoryHistoryStore(),
-      ClusterQuorum.none());
-    ChannelHub channelHub = new ChannelHub(vertx, broker, publisher, metrics, ClusterConfig.DEFAULT_GAP_WAIT_MS);
-    services = new SessionServices(new LocalHub(context, channelHub, metrics), new FlushBatcher(context), publisher,
-      new Permissions(List.of()), LIMITS, metrics, new MemoryPresenceManager(), "node-1", null);
+    services = MemorySessionServices.of(vertx, context, metrics, LIMITS, null);
   }
 
   @AfterEach
@@ -65,15 +50,7 @@ class FlushBatcherTest {
 
   /** Runs {@code turn} as one task on the loop and returns its result (bounded wait). */
   private <T> T turn(Supplier<T> turn) {
-    Promise<T> done = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        done.complete(turn.get());
-      } catch (Throwable t) {
-        done.fail(t);
-      }
-    });
-    return Await.result(done.future());
+    return Await.on(context, turn);
   }
 
   private void turn(Runnable turn) {

@@ -1,24 +1,13 @@
 package io.pubsubgateway.session;
 
 import io.pubsubgateway.auth.JwtTokenVerifier;
-import io.pubsubgateway.auth.Permissions;
 import io.pubsubgateway.auth.Principal;
-import io.pubsubgateway.channel.ChannelOptions;
-import io.pubsubgateway.cluster.ClusterQuorum;
-import io.pubsubgateway.config.ClusterConfig;
 import io.pubsubgateway.config.LimitsConfig;
-import io.pubsubgateway.history.MemoryHistoryStore;
-import io.pubsubgateway.hub.ChannelHub;
-import io.pubsubgateway.hub.ChannelPublisher;
-import io.pubsubgateway.hub.LocalHub;
 import io.pubsubgateway.metrics.GatewayMetrics;
-import io.pubsubgateway.presence.MemoryPresenceManager;
 import io.pubsubgateway.protocol.CloseCode;
 import io.pubsubgateway.testing.Await;
-import io.pubsubgateway.testing.MemoryBroker;
 import io.pubsubgateway.testing.TestConfig;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.VertxInternal;
@@ -62,12 +51,7 @@ class TokenRefreshTest {
   private final List<Short> closes = new CopyOnWriteArrayList<>();
 
   TokenRefreshTest() {
-    MemoryBroker broker = new MemoryBroker(vertx);
-    ChannelPublisher publisher = new ChannelPublisher(broker, ch -> ChannelOptions.NONE, new MemoryHistoryStore(),
-      ClusterQuorum.none());
-    ChannelHub channelHub = new ChannelHub(vertx, broker, publisher, metrics, ClusterConfig.DEFAULT_GAP_WAIT_MS);
-    services = new SessionServices(new LocalHub(context, channelHub, metrics), new FlushBatcher(context), publisher,
-      new Permissions(List.of()), LIMITS, metrics, new MemoryPresenceManager(), "node-1", verifier);
+    services = MemorySessionServices.of(vertx, context, metrics, LIMITS, verifier);
   }
 
   @AfterEach
@@ -100,15 +84,7 @@ class TokenRefreshTest {
   }
 
   private <T> T onLoop(Supplier<T> action) {
-    Promise<T> done = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        done.complete(action.get());
-      } catch (Throwable t) {
-        done.fail(t);
-      }
-    });
-    return Await.result(done.future());
+    return Await.on(context, action);
   }
 
   private Session session(String token) {

@@ -1,10 +1,13 @@
 package io.pubsubgateway.testing;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -31,6 +34,19 @@ public final class Await {
       Thread.currentThread().interrupt();
       return fail("interrupted");
     }
+  }
+
+  /** Runs {@code action} as one task on {@code context} and returns its result (or its exception as a test failure). */
+  public static <T> T on(Context context, Supplier<T> action) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        done.complete(action.get());
+      } catch (Throwable t) {
+        done.fail(t);
+      }
+    });
+    return result(done.future());
   }
 
   /** The future's failure, failing the test when it succeeds or takes longer than {@link #DEFAULT}. */
