@@ -451,9 +451,9 @@ class HooksIT {
     refused.closed().get(10, TimeUnit.SECONDS);
     // SockJS's raw WebSocket endpoint (no SockJS framing) carries the close code and reason
     CompletableFuture<String> rawClosed = new CompletableFuture<>();
-    WebSocket raw = Await.result(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-      .setPort(cluster.port(0)).setURI("/eventbus/websocket?token=" + cluster.tokens().any("mallory"))));
-    raw.closeHandler(v -> rawClosed.complete(raw.closeStatusCode() + " " + raw.closeReason()));
+    Await.result(WsClient.connect(wsClient, new WebSocketConnectOptions().setHost("127.0.0.1")
+      .setPort(cluster.port(0)).setURI("/eventbus/websocket?token=" + cluster.tokens().any("mallory")),
+      raw -> raw.closeHandler(v -> rawClosed.complete(raw.closeStatusCode() + " " + raw.closeReason()))));
     assertEquals("4502 banned: mallory is banned", rawClosed.get(10, TimeUnit.SECONDS));
     // an accepted session's first frame, sent before the hook answered, is not lost
     SockJs ok = sockJs("sockjs-user", new JsonObject().put("type", "register").put("address", "plain.sj")
@@ -487,12 +487,13 @@ class HooksIT {
 
   private static SockJs sockJs(String user, JsonObject first) {
     BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    WebSocket socket = Await.result(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-      .setPort(cluster.port(0)).setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8)
-        + "/websocket?token=" + cluster.tokens().any(user))));
-    socket.textMessageHandler(frames::add);
     CompletableFuture<String> closed = new CompletableFuture<>();
-    socket.closeHandler(v -> closed.complete(socket.closeStatusCode() + " " + socket.closeReason()));
+    WebSocket socket = Await.result(WsClient.connect(wsClient, new WebSocketConnectOptions().setHost("127.0.0.1")
+      .setPort(cluster.port(0)).setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8)
+        + "/websocket?token=" + cluster.tokens().any(user)), w -> {
+        w.textMessageHandler(frames::add);
+        w.closeHandler(v -> closed.complete(w.closeStatusCode() + " " + w.closeReason()));
+      }));
     cluster.track((AutoCloseable) () -> socket.close());
     if (first != null) {
       Await.result(socket.writeTextMessage(new JsonArray().add(first.encode()).encode()));

@@ -4,6 +4,7 @@ import io.pubsubgateway.node.GatewayNode;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.GatewayCluster;
 import io.pubsubgateway.testing.TestConfig;
+import io.pubsubgateway.testing.WsClient;
 import io.pubsubgateway.testing.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -99,9 +100,9 @@ class SockJsIT {
 
   private static SockJsSession websocketTransport(String token) {
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    WebSocket socket = Await.result(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-      .setURI(base(token) + "/websocket" + query(token))));
-    socket.textMessageHandler(text -> parse(text, frames));
+    WebSocket socket = Await.result(WsClient.connect(ws, new WebSocketConnectOptions().setHost("127.0.0.1")
+      .setPort(node.port()).setURI(base(token) + "/websocket" + query(token)),
+      w -> w.textMessageHandler(text -> parse(text, frames))));
     return new SockJsSession() {
       @Override
       public void send(JsonObject frame) {

@@ -312,14 +312,14 @@ class TokenRefreshIT {
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     String path = "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket?token="
       + token("sockjs-refresher", 3, "plain.*");
-    WebSocket socket = Await.result(cluster.clients().createWebSocketClient().connect(new WebSocketConnectOptions()
-      .setHost("127.0.0.1").setPort(cluster.port(1)).setURI(path)));
+    WebSocket socket = Await.result(WsClient.connect(cluster.clients().createWebSocketClient(),
+      new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.port(1)).setURI(path),
+      w -> w.textMessageHandler(text -> {
+        if (text.startsWith("a")) {
+          new JsonArray(text.substring(1)).forEach(m -> frames.add(new JsonObject((String) m)));
+        }
+      })));
     cluster.track(() -> socket.close());
-    socket.textMessageHandler(text -> {
-      if (text.startsWith("a")) {
-        new JsonArray(text.substring(1)).forEach(m -> frames.add(new JsonObject((String) m)));
-      }
-    });
     socket.writeTextMessage(new JsonArray().add(refresh("x.y.z", "bad").encode()).encode());
     assertEquals("invalid_token", poll(frames).getString("body"));
     socket.writeTextMessage(new JsonArray().add(refresh(token("sockjs-refresher", 60, "plain.*"), "ok").encode()).encode());

@@ -3,6 +3,7 @@ package io.pubsubgateway.testing;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,14 +26,34 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** A real WebSocket client for tests: records every text frame it receives and its close code. */
 public final class WsClient implements AutoCloseable {
   private static final AtomicInteger IDS = new AtomicInteger();
-  private final WebSocket ws;
+  private WebSocket ws;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Short> closeCode = new CompletableFuture<>();
 
-  private WsClient(WebSocket ws) {
-    this.ws = ws;
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    ws.closeHandler(v -> closeCode.complete(ws.closeStatusCode()));
+  private WsClient() {
+  }
+
+  private void listen(WebSocket socket) {
+    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.closeHandler(v -> closeCode.complete(socket.closeStatusCode()));
+  }
+
+  /**
+   * Opens a WebSocket whose handlers {@code install} sets before the handshake: a frame or a close
+   * the server sends right after it is never missed (handlers set once the connect future has
+   * completed on the test thread race with the event loop, and a closed socket refuses them).
+   */
+  public static Future<WebSocket> connect(WebSocketClient client, WebSocketConnectOptions options,
+                                          Consumer<? super WebSocket> install) {
+    ClientWebSocket socket = client.webSocket();
+    install.accept(socket);
+    return socket.connect(options);
+  }
+
+  private static WsClient opened(Vertx vertx, String host, int port, String path, String token, MultiMap headers) {
+    WsClient c = new WsClient();
+    c.ws = Await.result(open(vertx, host, port, path, token, headers, c::listen));
+    return c;
   }
 
   /** One client per Vertx, held strongly: Vert.x closes a WebSocketClient that becomes unreachable. */
@@ -42,12 +64,8 @@ public final class WsClient implements AutoCloseable {
       .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22).setMaxConnections(10_000)));
   }
 
-  private static Future<WebSocket> open(Vertx vertx, int port, String path, String token, MultiMap headers) {
-    return open(vertx, "127.0.0.1", port, path, token, headers);
-  }
-
   private static Future<WebSocket> open(Vertx vertx, String host, int port, String path, String token,
-                                        MultiMap headers) {
+                                        MultiMap headers, Consumer<? super WebSocket> install) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path)
       .setAllowOriginHeader(headers != null && headers.contains("Origin"));
     if (token != null) {
@@ -56,33 +74,33 @@ public final class WsClient implements AutoCloseable {
     if (headers != null) {
       headers.forEach(options::addHeader);
     }
-    return client(vertx).connect(options);
+    return connect(client(vertx), options, install);
   }
 
   /** Connects with {@code Authorization: Bearer token} (none when null). */
   public static WsClient connect(Vertx vertx, int port, String token) {
-    return new WsClient(Await.result(open(vertx, port, "/ws", token, null)));
+    return opened(vertx, "127.0.0.1", port, "/ws", token, null);
   }
 
   /** Connects to a {@code ws://host:port/path} URL (any host) with {@code Authorization: Bearer token}. */
   public static WsClient connectUrl(Vertx vertx, String url, String token) {
     java.net.URI uri = java.net.URI.create(url);
-    return new WsClient(Await.result(open(vertx, uri.getHost(), uri.getPort(), uri.getRawPath(), token, null)));
+    return opened(vertx, uri.getHost(), uri.getPort(), uri.getRawPath(), token, null);
   }
 
   /** Connects to a full request URI (e.g. with {@code ?token=}). */
   public static WsClient connectUri(Vertx vertx, int port, String uri) {
-    return new WsClient(Await.result(open(vertx, port, uri, null, null)));
+    return opened(vertx, "127.0.0.1", port, uri, null, null);
   }
 
   /** Connects to a full request URI with extra headers (e.g. {@code Origin}). */
   public static WsClient connectWith(Vertx vertx, int port, String uri, MultiMap headers) {
-    return new WsClient(Await.result(open(vertx, port, uri, null, headers)));
+    return opened(vertx, "127.0.0.1", port, uri, null, headers);
   }
 
   /** The HTTP status of a handshake the server must reject. */
   public static int rejectedStatus(Vertx vertx, int port, String uri, String token, MultiMap headers) {
-    Throwable err = Await.failure(open(vertx, port, uri, token, headers));
+    Throwable err = Await.failure(open(vertx, "127.0.0.1", port, uri, token, headers, w -> { }));
     if (err instanceof UpgradeRejectedException rejected) {
       return rejected.getStatus();
     }
