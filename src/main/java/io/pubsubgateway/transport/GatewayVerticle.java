@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.Router;
 
 import java.util.function.Function;
@@ -68,7 +69,7 @@ public final class GatewayVerticle extends VerticleBase implements ServerLoop {
       services.nodeId(), services.verifier(), hooks.hasChannelHooks() ? hooks : null, services.events());
     sessions = new SessionRegistry(context, sessionServices, node);
     ConnectHookCheck connectHook = new ConnectHookCheck(hooks, config.auth().connectHook());
-    upgrades = new WebSocketUpgrade(authenticator, connectHook, node, metrics, config.limits(), sessions);
+    upgrades = new WebSocketUpgrade((ContextInternal) context, authenticator, connectHook, node, metrics, config.limits(), sessions);
     Router router = httpRoutes.apply(vertx);
     if (config.sockjs().enabled()) {
       new SockJsEndpoint(vertx, config.sockjs().path(), config.limits(), authenticator, connectHook, node, metrics,

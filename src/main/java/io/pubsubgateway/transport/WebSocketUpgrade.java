@@ -5,6 +5,7 @@ import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.metrics.GatewayMetrics;
 import io.pubsubgateway.transport.HandshakeAuthenticator.Refusal;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.UUID;
 
@@ -24,8 +25,10 @@ final class WebSocketUpgrade {
   private final GatewayMetrics metrics;
   private final LimitsConfig limits;
   private final SessionRegistry sessions;
+  private final ContextInternal context;
 
-  WebSocketUpgrade(HandshakeAuthenticator authenticator, ConnectHookCheck connectHook, ConnectionGate node,
+  /** @param context the verticle's, on whose event loop its connections run */
+  WebSocketUpgrade(ContextInternal context, HandshakeAuthenticator authenticator, ConnectHookCheck connectHook, ConnectionGate node,
                    GatewayMetrics metrics, LimitsConfig limits, SessionRegistry sessions) {
     this.authenticator = authenticator;
     this.connectHook = connectHook;
@@ -33,6 +36,7 @@ final class WebSocketUpgrade {
     this.metrics = metrics;
     this.limits = limits;
     this.sessions = sessions;
+    this.context = context;
   }
 
   /** A WebSocket upgrade of {@code http.path}: authenticated before it is accepted. */
@@ -73,8 +77,9 @@ final class WebSocketUpgrade {
       }
       HandshakeAuthenticator.log(principal.user(), remote, "accepted").log();
       metrics.connectionOpened();
-      sessions.start(new WebSocketClientSocket(ar.result(), limits.maxFrameBytes(), limits.outboundQueueBytes()),
-        principal, clientId);
+      // our own handler from here on, in this same turn: no frame of the client has been read yet
+      sessions.start(WebSocketClientSocket.takeOver(ar.result(), context, limits.maxFrameBytes(),
+        limits.outboundQueueBytes()), principal, clientId);
     });
   }
 

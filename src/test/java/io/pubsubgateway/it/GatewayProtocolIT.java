@@ -17,8 +17,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +179,51 @@ class GatewayProtocolIT {
     try (WsClient other = connect(List.of("room.*"), List.of())) {
       other.subscribe("room.after-1009");
     }
+  }
+
+  @Test
+  void pingsAreAnsweredWithTheirPayloadAndAClientsCloseIsEchoedWithItsCode() throws Exception {
+    try (WsClient c = connect(List.of("room.*"), List.of())) {
+      CompletableFuture<String> pong = new CompletableFuture<>();
+      c.socket().pongHandler(payload -> pong.complete(payload.toString()));
+      Await.result(c.socket().writePing(Buffer.buffer("are you there")));
+      assertEquals("are you there", pong.get(10, TimeUnit.SECONDS));
+      c.subscribe("room.closing");
+      c.socket().close((short) 4100, "bye");
+      assertEquals(4100, c.awaitClose(Duration.ofSeconds(10)));
+    }
+  }
+
+  @Test
+  void anUnmaskedFrameClosesWith1002() throws Exception {
+    try (Socket raw = new Socket("127.0.0.1", node.port())) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer "
+        + tokens.token("alice", List.of("room.*"), List.of()) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = raw.getInputStream();
+      String head = readHead(in);
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      out.write(new byte[] {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'}); // a client frame must be masked
+      byte[] header = in.readNBytes(2);
+      assertEquals((byte) 0x88, header[0], "a close frame");
+      byte[] payload = in.readNBytes(header[1]);
+      assertEquals(1002, ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF), "close code");
+      assertEquals(-1, in.read(), "then the connection is closed");
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   @Test

@@ -215,6 +215,9 @@ class ServerApiIT {
     assertTrue(during.containsKey("jvm_memory_used_bytes{area=\"heap\",id=\"PS Eden Space\"}")
       || during.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
     assertTrue(during.keySet().stream().anyMatch(k -> k.startsWith("vertx_http_server")), "Vert.x metrics");
+    // Vert.x's own gauges stay right although our handler replaces Vert.x's after the upgrade
+    assertEquals(2, sum(during, "vertx_http_server_active_ws_connections") - sum(before,
+      "vertx_http_server_active_ws_connections"), 0.001);
 
     sub.close();
     pub.close();
@@ -222,6 +225,15 @@ class ServerApiIT {
     Map<String, Double> after = Http.metrics(port);
     assertDelta(before, after, "pubsub_gateway_connections_closed_total{reason=\"client\"}", 2);
     assertDelta(before, after, "pubsub_gateway_subscriptions", 0);
+    for (String gauge : List.of("vertx_http_server_active_ws_connections", "vertx_http_server_active_connections")) {
+      Await.until(gauge + " back down", () -> sum(Http.metrics(port), gauge) == sum(before, gauge));
+    }
+  }
+
+  /** The sum of a metric's samples over all its labels. */
+  private static double sum(Map<String, Double> samples, String name) {
+    return samples.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+      .mapToDouble(Map.Entry::getValue).sum();
   }
 
   private static double value(Map<String, Double> samples, String name) {
