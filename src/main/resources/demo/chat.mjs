@@ -86,9 +86,17 @@ function addEvent(text) {
   $('messages').append(li);
 }
 
+// Presence queries run concurrently (on connect, on entry, on each join/leave) and may be answered
+// out of order: only the answer to the latest one is shown, or an older list could hide a newcomer.
+let peopleQueries = 0;
+
 async function refreshPeople(client, channel) {
+  const query = ++peopleQueries;
   try {
     const entries = await client.presence(channel);
+    if (query !== peopleQueries) {
+      return;
+    }
     const users = [...new Set(entries.map((p) => p.user))].sort();
     state.people = users;
     $('people').replaceChildren(...users.map((u) => {

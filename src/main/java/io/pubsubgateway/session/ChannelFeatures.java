@@ -15,8 +15,10 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,6 +53,11 @@ final class ChannelFeatures {
   private final RecoveryGate gate = new RecoveryGate();
   /** Channels whose presence entry / join event went out: only they get a removal / leave. */
   private Set<String> announced;
+  /**
+   * Joins waiting for the subscription's presence entry to be recorded, by channel: the token of
+   * the registration they belong to (a register/unregister/register run makes a new one).
+   */
+  private Map<String, Object> pendingJoins;
 
   ChannelFeatures(Session session, SessionServices services) {
     this.session = session;
@@ -79,7 +86,10 @@ final class ChannelFeatures {
     gate.forget(channel);
   }
 
-  /** The node's subscription is registered: presence, join, then the ack (and recovery). */
+  /**
+   * The node's subscription is registered: the presence entry, then the ack (and recovery); the
+   * join goes out once the entry is recorded (a presence query on a join lists the joiner).
+   */
   void subscribed(ClientFrame frame) {
     String channel = frame.address();
     ChannelOptions options = publisher.options(channel);
@@ -89,13 +99,24 @@ final class ChannelFeatures {
       }
       announced.add(channel);
     }
+    Future<Void> recorded = Future.succeededFuture();
     if (options.presence()) {
-      presence.add(new Presence(channel, session.clientId(), session.principal().user(), services.nodeId(),
-        session.principal().info())).onFailure(err -> LOG.warn("presence of {} in {} not recorded: {}",
-        session.clientId(), channel, err.toString()));
+      recorded = presence.add(new Presence(channel, session.clientId(), session.principal().user(),
+        services.nodeId(), session.principal().info())).onFailure(err -> LOG.warn(
+          "presence of {} in {} not recorded: {}", session.clientId(), channel, err.toString()));
     }
     if (options.joinLeave()) {
-      publisher.event(channel, "join", who());
+      // the join once the entry is recorded: whoever asks for the presence on a join sees the joiner
+      Object registration = new Object();
+      if (pendingJoins == null) {
+        pendingJoins = new HashMap<>();
+      }
+      pendingJoins.put(channel, registration);
+      recorded.onComplete(ar -> {
+        if (pendingJoins.remove(channel, registration)) {
+          publisher.event(channel, "join", who());
+        }
+      });
     }
     if (!options.history()) {
       session.ack(frame);
@@ -203,8 +224,8 @@ final class ChannelFeatures {
     if (options.presence()) {
       presence.remove(channel, session.clientId());
     }
-    if (options.joinLeave()) {
-      publisher.event(channel, "leave", who());
+    if (options.joinLeave() && (pendingJoins == null || pendingJoins.remove(channel) == null)) {
+      publisher.event(channel, "leave", who()); // (no leave for a join that never went out)
     }
   }
 

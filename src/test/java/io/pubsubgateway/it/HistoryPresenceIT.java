@@ -265,6 +265,22 @@ class HistoryPresenceIT {
   }
 
   @Test
+  void aPresenceQueryOnAJoinListsTheJoiner() {
+    String channel = "room.lookup";
+    WsClient watcher = client(0, "watcher");
+    register(watcher, channel, null);
+    assertEquals("watcher", watcher.next().getJsonObject("body").getString("user")); // own join
+    for (int i = 0; i < 10; i++) {
+      String user = "joiner" + i;
+      register(client(1 + i % 2, user), channel, null);
+      JsonObject join = watcher.next();
+      assertEquals(user, join.getJsonObject("body").getString("user"), join.encode());
+      assertTrue(users(request(watcher, "presence", channel, null)).contains(user), "presence right after " + user
+        + "'s join");
+    }
+  }
+
+  @Test
   void aQuickRegisterUnregisterRegisterJoinsOnceAndLeavesNothingBehind() {
     String channel = "room.flap";
     WsClient watcher = client(1, "watcher");

@@ -4,7 +4,6 @@ import io.pubsubgateway.auth.JwtTokenVerifier;
 import io.pubsubgateway.auth.Principal;
 import io.pubsubgateway.config.LimitsConfig;
 import io.pubsubgateway.metrics.GatewayMetrics;
-import io.pubsubgateway.protocol.CloseCode;
 import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.TestConfig;
 import io.vertx.core.Context;
@@ -24,7 +23,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -47,8 +45,10 @@ class TokenRefreshTest {
   private final GatewayMetrics metrics = GatewayMetrics.prometheus();
   private final JwtTokenVerifier verifier = new JwtTokenVerifier(vertx, TestConfig.jwt());
   private final SessionServices services;
-  private final List<JsonObject> written = new CopyOnWriteArrayList<>();
-  private final List<Short> closes = new CopyOnWriteArrayList<>();
+  /** Every session of a test writes to this one socket. */
+  private final FrameSocket socket = new FrameSocket();
+  private final List<JsonObject> written = socket.written;
+  private final List<Short> closes = socket.closes;
 
   TokenRefreshTest() {
     services = MemorySessionServices.of(vertx, context, metrics, LIMITS, verifier);
@@ -90,7 +90,7 @@ class TokenRefreshTest {
   private Session session(String token) {
     Principal principal = token == null ? Principal.ANONYMOUS : Await.result(verifier.verify(token));
     return onLoop(() -> {
-      Session s = new Session(new FrameSocket(), principal, services, () -> { });
+      Session s = new Session(socket, principal, services, () -> { });
       s.start();
       return s;
     });
@@ -235,46 +235,5 @@ class TokenRefreshTest {
     assertEquals(new JsonObject().put("type", "err").put("body", "rate_limited")
       .put("message", "at most " + RATE + " publishes and refreshes per second").put("id", "over"), frame(RATE + 1));
     assertEquals(1.0, refreshes("rate_limited"));
-  }
-
-  /** A socket that keeps the frames written and the close codes. */
-  private final class FrameSocket implements ClientSocket {
-    @Override
-    public void start(Events events) {
-    }
-
-    @Override
-    public void write(byte[] frame) {
-      written.add(new JsonObject(new String(frame, StandardCharsets.UTF_8)));
-    }
-
-    @Override
-    public boolean flush() {
-      return true;
-    }
-
-    @Override
-    public void close(CloseCode code) {
-      closes.add(code.code());
-    }
-
-    @Override
-    public void dropAfter(long graceMs) {
-    }
-
-    @Override
-    public String remoteAddress() {
-      return "test";
-    }
-
-    @Override
-    public Short closeCode() {
-      return null;
-    }
-
-    @Override
-    public String closeReason() {
-      return null;
-    }
   }
 }
