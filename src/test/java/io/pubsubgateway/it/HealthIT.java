@@ -5,16 +5,13 @@ import io.pubsubgateway.testing.Await;
 import io.pubsubgateway.testing.Http;
 import io.pubsubgateway.testing.TestConfig;
 import io.pubsubgateway.testing.TestTokens;
+import io.pubsubgateway.testing.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,7 +56,7 @@ class HealthIT {
 
     // a client that never answers the close frame keeps the node in its shutdown phase for a while
     String token = new TestTokens(node.vertx()).any("silent");
-    try (Socket silent = upgradedSocket(port, token)) {
+    try (Socket silent = WsClient.upgradedSocket(port, token)) {
       Future<Void> stopping = node.stop();
       Http.Response down = Http.get(port, "/health/ready");
       assertEquals(503, down.status(), down.body());
@@ -72,26 +69,5 @@ class HealthIT {
       Await.result(stopping, Duration.ofSeconds(30));
     }
     assertEquals(-1, Http.status(port, "/health/ready"), "nothing listens after stop");
-  }
-
-  /** A raw TCP connection that completed a WebSocket upgrade and then reads nothing. */
-  private static Socket upgradedSocket(int port, String token) throws Exception {
-    Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-    OutputStream out = s.getOutputStream();
-    out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-      + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    InputStream in = s.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        break;
-      }
-      head.append((char) c);
-    }
-    assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-    return s;
   }
 }

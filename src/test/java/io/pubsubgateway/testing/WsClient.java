@@ -98,6 +98,31 @@ public final class WsClient implements AutoCloseable {
     return opened(vertx, "127.0.0.1", port, uri, null, headers);
   }
 
+  /**
+   * A raw TCP connection to 127.0.0.1:{@code port} that completed a WebSocket upgrade of {@code /ws}
+   * with {@code Authorization: Bearer token} (asserted: 101), for tests that write or read raw
+   * frames (or nothing at all).
+   */
+  public static java.net.Socket upgradedSocket(int port, String token) throws java.io.IOException {
+    java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+    java.io.OutputStream out = s.getOutputStream();
+    out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+      + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.flush();
+    java.io.InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      head.append((char) c);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+    return s;
+  }
+
   /** The HTTP status of a handshake the server must reject. */
   public static int rejectedStatus(Vertx vertx, int port, String uri, String token, MultiMap headers) {
     Throwable err = Await.failure(open(vertx, "127.0.0.1", port, uri, token, headers, w -> { }));
